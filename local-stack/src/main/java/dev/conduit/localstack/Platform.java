@@ -1,0 +1,266 @@
+package dev.conduit.localstack;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The whole local platform: Kafka, the MongoDB-wire server and the four services, each its own
+ * process, started from the packaged services in {@code home}. Used by the launcher and by the
+ * system tests, so both run the platform the same way.
+ */
+public final class Platform implements AutoCloseable {
+
+    /** Where everything listens; every port can be changed through the environment. */
+    public record Settings(Path home, Path dataDir, int gatewayPort, int userPort, int postPort, int commentPort,
+                           int kafkaPort, int kafkaControllerPort, int mongoPort, List<String> serviceJvmOpts) {
+
+        public static Settings fromEnvironment(Path home, Function<String, String> env) {
+            return new Settings(home,
+                    Path.of(value(env, "CONDUIT_DATA", home.resolve("data").toString())),
+                    port(env, "CONDUIT_GATEWAY_PORT", 8080),
+                    port(env, "CONDUIT_USER_PORT", 8081),
+                    port(env, "CONDUIT_POST_PORT", 8082),
+                    port(env, "CONDUIT_COMMENT_PORT", 8083),
+                    port(env, "CONDUIT_KAFKA_PORT", 19092),
+                    port(env, "CONDUIT_KAFKA_CONTROLLER_PORT", 19093),
+                    port(env, "CONDUIT_MONGO_PORT", 27117),
+                    List.of(value(env, "CONDUIT_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC").trim().split("\\s+")));
+        }
+
+        /** All on free loopback ports, data in {@code dataDir}: for tests. */
+        public static Settings onFreePorts(Path home, Path dataDir) {
+            return new Settings(home, dataDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
+                    Ports.free(), Ports.free(), Ports.free(),
+                    List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
+
+        private static String value(Function<String, String> env, String key, String fallback) {
+            String v = env.apply(key);
+            return v == null || v.isBlank() ? fallback : v;
+        }
+
+        private static int port(Function<String, String> env, String key, int fallback) {
+            String v = value(env, key, String.valueOf(fallback));
+            try {
+                int port = Integer.parseInt(v.trim());
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw new LaunchException(key + "=" + v + " is not a port number (1-65535)");
+            }
+        }
+
+        public String gatewayUrl() {
+            return "http://localhost:" + gatewayPort;
+        }
+    }
+
+    /** A service of the platform: its module folder, port and own settings. */
+    public record Service(String name, int port, Map<String, String> env) {
+        Path runner(Path home) {
+            return home.resolve(name).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
+        }
+    }
+
+    private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
+    private DataDir data;
+
+    public Platform(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public DataDir data() {
+        return data;
+    }
+
+    /** The services in start order, the gateway last. */
+    public List<Service> services(JwtKeys keys) {
+        String mongo = "mongodb://127.0.0.1:" + settings.mongoPort();
+        String kafka = "127.0.0.1:" + settings.kafkaPort();
+        Map<String, String> common = Map.of(
+                "MONGODB_URI", mongo,
+                "KAFKA_BOOTSTRAP_SERVERS", kafka,
+                "JWT_PUBLIC_KEY_LOCATION", keys.publicKey().toUri().toString(),
+                "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "USER_SERVICE_URL", "http://127.0.0.1:" + settings.userPort(),
+                "POST_SERVICE_URL", "http://127.0.0.1:" + settings.postPort(),
+                "COMMENT_SERVICE_URL", "http://127.0.0.1:" + settings.commentPort());
+        return List.of(
+                new Service("user-service", settings.userPort(),
+                        with(common, "JWT_PRIVATE_KEY_LOCATION", keys.privateKey().toUri().toString())),
+                new Service("post-service", settings.postPort(), common),
+                new Service("comment-service", settings.commentPort(), common),
+                new Service("gateway", settings.gatewayPort(), common));
+    }
+
+    /** Starts everything and returns once every part is ready; on failure stops what it started. */
+    public void start() {
+        long begin = System.nanoTime();
+        try {
+            data = DataDir.open(settings.dataDir());
+            data.runningLauncher().filter(p -> p.pid() != ProcessHandle.current().pid()).ifPresent(p -> {
+                throw new LaunchException("Conduit already runs on data dir " + data.root() + " (launcher pid " + p.pid()
+                        + "); stop it with ./conduit stop");
+            });
+            boolean fresh = data.isNew();
+            JwtKeys keys = JwtKeys.ensure(data.keys());
+            List<Service> services = services(keys);
+            services.forEach(s -> {
+                if (!Files.isRegularFile(s.runner(settings.home()))) {
+                    throw new LaunchException(s.name() + " is not built (" + s.runner(settings.home()) + " is missing); run ./mvnw package -DskipTests");
+                }
+            });
+            checkPortsFree(services);
+            out.printf("data dir %s (%s)%n", data.root(), fresh ? "new" : "reused");
+
+            Map<ChildProcess, ChildProcess.Ready> servers = new LinkedHashMap<>();
+            servers.put(track(Servers.startKafka(data.kafka(), settings.kafkaPort(), settings.kafkaControllerPort(),
+                    data.logs().resolve("kafka.log"))), Servers.ready());
+            servers.put(track(Servers.startMongo(data.mongoFile(), settings.mongoPort(), data.logs().resolve("mongo.log"))),
+                    Servers.ready());
+            awaitAll(servers, SERVER_TIMEOUT);
+
+            Map<ChildProcess, ChildProcess.Ready> started = new LinkedHashMap<>();
+            for (Service service : services) {
+                ChildProcess child = track(startService(service));
+                started.put(child, ChildProcess.Ready.http(URI.create("http://127.0.0.1:" + service.port() + "/q/health/ready")));
+            }
+            awaitAll(started, SERVICE_TIMEOUT);
+            out.printf("Conduit is up in %.1f s%n", (System.nanoTime() - begin) / 1e9);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ChildProcess startService(Service service) {
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(settings.serviceJvmOpts());
+        Path agent = Servers.ownLocation();
+        if (agent.toString().endsWith(".jar")) {
+            command.add("-javaagent:" + agent);
+        }
+        command.add("-jar");
+        command.add(service.runner(settings.home()).toString());
+        Map<String, String> env = with(service.env(), "QUARKUS_HTTP_PORT", String.valueOf(service.port()));
+        return ChildProcess.start(service.name(), command, env, data.logs().resolve(service.name() + ".log"));
+    }
+
+    /** Polls every child until all are ready, printing each as it becomes ready. */
+    private void awaitAll(Map<ChildProcess, ChildProcess.Ready> pending, Duration timeout) {
+        Map<ChildProcess, ChildProcess.Ready> waiting = new LinkedHashMap<>(pending);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!waiting.isEmpty()) {
+            for (var it = waiting.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                ChildProcess child = entry.getKey();
+                if (entry.getValue().poll(child)) {
+                    out.printf(Locale.ROOT, "  %-16s ready in %4.1f s%n", child.name(), child.secondsSinceStart());
+                    it.remove();
+                }
+            }
+            if (!waiting.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    ChildProcess late = waiting.keySet().iterator().next();
+                    throw new LaunchException(late.name() + " was not ready after " + timeout.toSeconds() + " s"
+                            + late.reason().map(r -> ": " + r).orElse("") + " (log: " + late.log() + ")");
+                }
+                ChildProcess.sleep(100);
+            }
+        }
+    }
+
+    private void checkPortsFree(List<Service> services) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("kafka", settings.kafkaPort());
+        ports.put("kafka controller", settings.kafkaControllerPort());
+        ports.put("mongo", settings.mongoPort());
+        services.forEach(s -> ports.put(s.name(), s.port()));
+        if (ports.values().stream().distinct().count() != ports.size()) {
+            throw new LaunchException("two parts are set to the same port: " + ports);
+        }
+        ports.forEach((name, port) -> {
+            if (!Ports.isFree(port)) {
+                throw new LaunchException("port " + port + " (" + name + ") is already in use; stop what holds it or set "
+                        + envKeyFor(name) + " to another port");
+            }
+        });
+    }
+
+    private static String envKeyFor(String part) {
+        return switch (part) {
+            case "kafka" -> "CONDUIT_KAFKA_PORT";
+            case "kafka controller" -> "CONDUIT_KAFKA_CONTROLLER_PORT";
+            case "mongo" -> "CONDUIT_MONGO_PORT";
+            case "gateway" -> "CONDUIT_GATEWAY_PORT";
+            default -> "CONDUIT_" + part.replace("-service", "").toUpperCase(Locale.ROOT) + "_PORT";
+        };
+    }
+
+    private ChildProcess track(ChildProcess child) {
+        children.add(child);
+        return child;
+    }
+
+    /** Stops everything that was started: services first (gateway first of all), servers last. */
+    @Override
+    public void close() {
+        List<ChildProcess> reversed;
+        synchronized (children) {
+            reversed = new ArrayList<>(children);
+            children.clear();
+        }
+        Collections.reverse(reversed);
+        List<ChildProcess> services = reversed.stream().filter(c -> !c.name().equals("kafka") && !c.name().equals("mongo")).toList();
+        List<ChildProcess> servers = reversed.stream().filter(c -> c.name().equals("kafka") || c.name().equals("mongo")).toList();
+        stopInParallel(services);
+        stopInParallel(servers);
+    }
+
+    private static void stopInParallel(List<ChildProcess> group) {
+        List<Thread> threads = group.stream()
+                .map(c -> {
+                    Thread t = new Thread(() -> c.stop(STOP_GRACE), "stop-" + c.name());
+                    t.start();
+                    return t;
+                })
+                .toList();
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.conduit.localstack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts the embedded Kafka broker and MongoDB-wire server as child JVMs. */
+public final class Servers {
+
+    /** Small, fast-starting server JVMs: they hold test and laptop data only. */
+    private static final List<String> SERVER_JVM_OPTS = List.of(
+            "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true");
+
+    private Servers() {
+    }
+
+    /** Starts a KRaft broker keeping its data in {@code dir}; call {@link ChildProcess#awaitReady}. */
+    public static ChildProcess startKafka(Path dir, int port, int controllerPort, Path log) {
+        return startJvm("kafka", KafkaServerMain.class,
+                List.of(dir.toString(), String.valueOf(port), String.valueOf(controllerPort)), log);
+    }
+
+    /** Starts a MongoDB-wire server; {@code h2File} null means in memory. */
+    public static ChildProcess startMongo(Path h2File, int port, Path log) {
+        return startJvm("mongo", MongoServerMain.class,
+                List.of(String.valueOf(port), h2File == null ? "--memory" : h2File.toString()), log);
+    }
+
+    public static ChildProcess.Ready ready() {
+        return ChildProcess.Ready.logMarker(KafkaServerMain.READY);
+    }
+
+    private static ChildProcess startJvm(String name, Class<?> main, List<String> args, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(SERVER_JVM_OPTS);
+        command.add("-cp");
+        command.add(classpath());
+        command.add(main.getName());
+        command.addAll(args);
+        return ChildProcess.start(name, command, Map.of(), log);
+    }
+
+    /** This module's classes plus the servers' dependencies, as resolved by Maven at build time. */
+    static String classpath() {
+        String dependencies;
+        try (InputStream in = Servers.class.getResourceAsStream("servers.classpath")) {
+            if (in == null) {
+                throw new LaunchException("servers.classpath is missing from the local-stack build; rebuild it with ./mvnw package");
+            }
+            dependencies = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String missing = List.of(dependencies.split(java.io.File.pathSeparator)).stream()
+                .filter(entry -> !Files.exists(Path.of(entry))).findFirst().orElse(null);
+        if (missing != null) {
+            throw new LaunchException("a server dependency is missing from the local Maven repository (" + missing
+                    + "); rebuild with ./mvnw package");
+        }
+        return ownLocation() + java.io.File.pathSeparator + dependencies;
+    }
+
+    /** Where this module's classes are: its jar, or its classes folder inside an IDE. */
+    static Path ownLocation() {
+        try {
+            return Path.of(Servers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

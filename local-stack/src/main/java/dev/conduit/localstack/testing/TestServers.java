@@ -1,0 +1,135 @@
+package dev.conduit.localstack.testing;
+
+import dev.conduit.localstack.ChildProcess;
+import dev.conduit.localstack.JwtKeys;
+import dev.conduit.localstack.Ports;
+import dev.conduit.localstack.Servers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One Kafka broker and one in-memory MongoDB-wire server for a whole test JVM, shared by every
+ * test class, stopped when the JVM exits.
+ *
+ * <p>The registry lives in system properties, not in static fields: Quarkus may load this class in
+ * more than one class loader during a test run, and each must find the same servers.
+ */
+public final class TestServers {
+
+    private static final String PREFIX = "conduit.test.";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private TestServers() {
+    }
+
+    /** Starts the servers on first call; returns the configuration a service needs to use them. */
+    public static synchronized Map<String, String> config() {
+        if (get("dir") == null) {
+            startAll();
+        }
+        return Map.of(
+                "quarkus.mongodb.connection-string", mongoUri(),
+                "kafka.bootstrap.servers", kafkaBootstrap(),
+                "mp.jwt.verify.publickey.location", Path.of(get("jwt.public")).toUri().toString(),
+                "smallrye.jwt.sign.key.location", Path.of(get("jwt.private")).toUri().toString());
+    }
+
+    public static String kafkaBootstrap() {
+        return "127.0.0.1:" + require("kafka.port");
+    }
+
+    public static String mongoUri() {
+        return "mongodb://127.0.0.1:" + require("mongo.port");
+    }
+
+    public static JwtKeys jwtKeys() {
+        return new JwtKeys(Path.of(require("jwt.public")), Path.of(require("jwt.private")));
+    }
+
+    /** Stops the broker (SIGTERM, clean shutdown), to test what services do while Kafka is down. */
+    public static synchronized void stopKafka() {
+        ProcessHandle.of(Long.parseLong(require("kafka.pid"))).ifPresent(TestServers::terminate);
+    }
+
+    /** Starts the broker again on the same port and data, after {@link #stopKafka()}. */
+    public static synchronized void startKafka() {
+        Path dir = Path.of(require("dir"));
+        ChildProcess kafka = Servers.startKafka(dir.resolve("kafka"), Integer.parseInt(require("kafka.port")),
+                Integer.parseInt(require("kafka.controller.port")), dir.resolve("kafka.log"));
+        kafka.awaitReady(Servers.ready(), READY_TIMEOUT);
+        set("kafka.pid", String.valueOf(kafka.pid()));
+    }
+
+    private static void startAll() {
+        try {
+            Path dir = Files.createTempDirectory("conduit-test-");
+            int kafkaPort = Ports.free();
+            int controllerPort = Ports.free();
+            int mongoPort = Ports.free();
+            JwtKeys keys = JwtKeys.ensure(dir.resolve("keys"));
+            ChildProcess kafka = Servers.startKafka(dir.resolve("kafka"), kafkaPort, controllerPort, dir.resolve("kafka.log"));
+            ChildProcess mongo = Servers.startMongo(null, mongoPort, dir.resolve("mongo.log"));
+            set("kafka.pid", String.valueOf(kafka.pid()));
+            set("mongo.pid", String.valueOf(mongo.pid()));
+            set("dir", dir.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopAll, "conduit-test-servers-stop"));
+            mongo.awaitReady(Servers.ready(), READY_TIMEOUT);
+            kafka.awaitReady(Servers.ready(), READY_TIMEOUT);
+            set("kafka.port", String.valueOf(kafkaPort));
+            set("kafka.controller.port", String.valueOf(controllerPort));
+            set("mongo.port", String.valueOf(mongoPort));
+            set("jwt.public", keys.publicKey().toString());
+            set("jwt.private", keys.privateKey().toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the test servers' folder", e);
+        }
+    }
+
+    private static void stopAll() {
+        for (String pid : new String[] {get("kafka.pid"), get("mongo.pid")}) {
+            if (pid != null) {
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(TestServers::terminate);
+            }
+        }
+        String dir = get("dir");
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(Path.of(dir))) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // the temp folder is the OS's to clean then
+            }
+        }
+    }
+
+    private static void terminate(ProcessHandle process) {
+        process.destroy();
+        try {
+            process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String get(String key) {
+        return System.getProperty(PREFIX + key);
+    }
+
+    private static void set(String key, String value) {
+        System.setProperty(PREFIX + key, value);
+    }
+
+    private static String require(String key) {
+        String value = get(key);
+        if (value == null) {
+            throw new IllegalStateException("the test servers are not started; annotate the test with "
+                    + "@WithTestResource(ConduitTestResource.class)");
+        }
+        return value;
+    }
+}
