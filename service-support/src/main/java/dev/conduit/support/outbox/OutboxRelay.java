@@ -1,0 +1,147 @@
+package dev.conduit.support.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
+import dev.conduit.events.EventEnvelope;
+import io.quarkus.mongodb.FindOptions;
+import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Publishes the events that aggregates hold in their {@code pendingEvents} array, in order, keyed by
+ * aggregate id, and removes each ({@code $pull} by event id) only after Kafka acknowledged it.
+ *
+ * <p>One aggregate is relayed by one loop at a time: inside an instance a request counter
+ * serialises loops, across instances a short lease in the document does, so an aggregate's events
+ * reach Kafka in version order. A failure leaves the events pending; the next sweep retries them.
+ * Delivery is at least once: a crash between Kafka's ack and the {@code $pull} publishes the event
+ * again, which consumers ignore by version.
+ */
+public final class OutboxRelay {
+
+    public static final String PENDING = "pendingEvents";
+    private static final String LEASE = "relayLease";
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final ReactiveMongoCollection<Document> collection;
+    private final MutinyEmitter<String> emitter;
+    private final ObjectMapper json;
+    private final Duration leaseTime;
+    private final String owner = UUID.randomUUID().toString();
+    private final Map<Object, Integer> requests = new ConcurrentHashMap<>();
+
+    public OutboxRelay(ReactiveMongoCollection<Document> collection, MutinyEmitter<String> emitter, ObjectMapper json,
+                       Duration leaseTime) {
+        this.collection = collection;
+        this.emitter = emitter;
+        this.json = json;
+        this.leaseTime = leaseTime;
+    }
+
+    /** Relays what aggregate {@code id} has pending. Never fails: what is not sent stays pending. */
+    public Uni<Void> publish(Object id) {
+        int requested = requests.merge(id, 1, Integer::sum);
+        if (requested > 1) {
+            // a loop for this aggregate runs already and will see the new request before it ends
+            return Uni.createFrom().voidItem();
+        }
+        return loop(id, requested);
+    }
+
+    /** Relays every aggregate that still holds pending events (at start-up and periodically). */
+    public Uni<Void> sweep() {
+        return collection.find(Filters.exists(PENDING + ".0"), new FindOptions().projection(Projections.include("_id")))
+                .onItem().transformToUniAndConcatenate(doc -> publish(doc.get("_id")))
+                .collect().last().replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("outbox sweep of %s failed, will retry: %s", collection.getNamespace(), e.getMessage());
+                    return null;
+                });
+    }
+
+    private Uni<Void> loop(Object id, int seen) {
+        return drain(id)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("relaying events of %s failed, they stay pending: %s", id, e.getMessage());
+                    return null;
+                })
+                .chain(() -> {
+                    Integer left = requests.compute(id, (k, v) -> v == null || v == seen ? null : v);
+                    return left == null ? Uni.createFrom().voidItem() : loop(id, left);
+                });
+    }
+
+    /** Takes the lease, publishes the pending events one after the other, releases the lease. */
+    private Uni<Void> drain(Object id) {
+        Date now = new Date();
+        Bson leaseFree = Filters.or(Filters.exists(LEASE, false), Filters.lt(LEASE + ".until", now),
+                Filters.eq(LEASE + ".owner", owner));
+        Document lease = new Document("owner", owner).append("until", Date.from(Instant.now().plus(leaseTime)));
+        return collection.findOneAndUpdate(Filters.and(Filters.eq("_id", id), leaseFree), Updates.set(LEASE, lease),
+                        new FindOneAndUpdateOptions().projection(Projections.include(PENDING)).returnDocument(ReturnDocument.AFTER))
+                .chain(doc -> {
+                    if (doc == null) {
+                        // gone, or another instance holds the lease and relays it
+                        return Uni.createFrom().voidItem();
+                    }
+                    List<Document> pending = doc.getList(PENDING, Document.class, List.of());
+                    return Multi.createFrom().iterable(pending)
+                            .onItem().transformToUniAndConcatenate(event -> send(id, event))
+                            .collect().last()
+                            .eventually(() -> collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq(LEASE + ".owner", owner)),
+                                    Updates.unset(LEASE)))
+                            .replaceWithVoid();
+                });
+    }
+
+    private Uni<Void> send(Object id, Document event) {
+        String aggregateId = id instanceof ObjectId oid ? oid.toHexString() : String.valueOf(id);
+        String eventId = event.getString("eventId");
+        String value;
+        try {
+            value = json.writeValueAsString(new EventEnvelope(
+                    UUID.fromString(eventId),
+                    event.getString("type"),
+                    event.getInteger("schemaVersion", 1),
+                    aggregateId,
+                    event.getLong("aggregateVersion"),
+                    event.getDate("occurredAt").toInstant(),
+                    json.readTree(event.getString("data"))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("pending event " + eventId + " of " + aggregateId + " is not valid JSON", e);
+        }
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(aggregateId)
+                .withHeaders(List.of(
+                        new RecordHeader("conduit-event-type", event.getString("type").getBytes(StandardCharsets.UTF_8)),
+                        new RecordHeader("conduit-event-id", eventId.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        return emitter.sendMessage(Message.of(value).addMetadata(metadata))
+                .chain(() -> collection.updateOne(Filters.eq("_id", id),
+                        Updates.pull(PENDING, new Document("eventId", eventId))))
+                .replaceWithVoid();
+    }
+}

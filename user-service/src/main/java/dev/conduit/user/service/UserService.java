@@ -1,0 +1,289 @@
+package dev.conduit.user.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Updates;
+import dev.conduit.events.user.UserFollowed;
+import dev.conduit.events.user.UserProfileChanged;
+import dev.conduit.events.user.UserRegistered;
+import dev.conduit.events.user.UserUnfollowed;
+import dev.conduit.support.error.ApiException;
+import dev.conduit.support.outbox.PendingEvent;
+import dev.conduit.support.security.Caller;
+import dev.conduit.user.UserDocument;
+import dev.conduit.user.event.UserEventRelay;
+import dev.conduit.user.repository.UserRepository;
+import dev.conduit.user.rest.UpdateUserRequest;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/** The rules of accounts, logins, profiles and follows. */
+@ApplicationScoped
+public class UserService {
+
+    /** Same answer whether the email or the password was wrong: no account enumeration. */
+    public static final String BAD_CREDENTIALS = "email or password is invalid";
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final UserRepository users;
+    private final PasswordHasher passwords;
+    private final TokenIssuer tokens;
+    private final UserEventRelay relay;
+    private final ObjectMapper json;
+
+    public UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, UserEventRelay relay,
+                       ObjectMapper json) {
+        this.users = users;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.relay = relay;
+        this.json = json;
+    }
+
+    void createIndexes(@Observes StartupEvent event) {
+        users.createIndexes().await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** A signed-in user: the stored account and a token for it. */
+    public record Session(UserDocument user, String token) {
+    }
+
+    public Uni<Session> register(String username, String email, String password) {
+        String cleanEmail = email.trim();
+        checkPasswordBytes(password);
+        return ensureFree(null, cleanEmail, username)
+                .chain(() -> passwords.hash(password))
+                .chain(hash -> {
+                    UserDocument user = new UserDocument();
+                    user.id = new ObjectId();
+                    user.username = username;
+                    user.usernameKey = UserDocument.key(username);
+                    user.email = cleanEmail;
+                    user.emailKey = UserDocument.key(cleanEmail);
+                    user.passwordHash = hash;
+                    user.version = 1;
+                    user.createdAt = Instant.now();
+                    user.updatedAt = user.createdAt;
+                    user.pendingEvents.add(event(UserRegistered.TYPE, UserRegistered.SCHEMA_VERSION, 1,
+                            new UserRegistered(user.id.toHexString(), user.username, null, null)));
+                    return users.persist(user)
+                            .onFailure().transform(UserService::uniquenessFailure);
+                })
+                .invoke(user -> relay.publishSoon(user.id))
+                .chain(user -> tokens.issue(user).map(token -> new Session(user, token)));
+    }
+
+    public Uni<Session> login(String email, String password) {
+        return users.findByEmail(email.trim())
+                .chain(user -> passwords.matches(password, user == null ? null : user.passwordHash)
+                        .map(ok -> {
+                            if (!ok) {
+                                throw ApiException.unauthorized(BAD_CREDENTIALS);
+                            }
+                            return user;
+                        }))
+                .chain(user -> tokens.issue(user).map(token -> new Session(user, token)));
+    }
+
+    /** The caller's account; a valid token of an account that no longer exists is a 401. */
+    public Uni<UserDocument> current(Caller caller) {
+        return users.findById(objectId(caller.id()))
+                .onItem().ifNull().failWith(() -> ApiException.unauthorized("the account of this token no longer exists"));
+    }
+
+    public Uni<Session> update(Caller caller, UpdateUserRequest.Changes changes) {
+        if (changes.sent("email") && changes.email() == null) {
+            throw ApiException.invalid("email can't be blank");
+        }
+        if (changes.sent("username") && changes.username() == null) {
+            throw ApiException.invalid("username can't be blank");
+        }
+        if (changes.sent("password") && changes.password() == null) {
+            throw ApiException.invalid("password can't be blank");
+        }
+        if (changes.password() != null) {
+            checkPasswordBytes(changes.password());
+        }
+        String email = changes.email() == null ? null : changes.email().trim();
+        Uni<String> newHash = changes.password() == null ? Uni.createFrom().nullItem() : passwords.hash(changes.password());
+        return current(caller)
+                .chain(user -> ensureFree(user.id, email, changes.username()))
+                .chain(() -> newHash)
+                .chain(hash -> change(objectId(caller.id()), user -> {
+                    List<Bson> updates = new ArrayList<>();
+                    if (email != null && !email.equals(user.email)) {
+                        updates.add(Updates.set("email", email));
+                        updates.add(Updates.set("emailKey", UserDocument.key(email)));
+                    }
+                    String username = changes.username() == null ? user.username : changes.username();
+                    String bio = changes.sent("bio") ? blankToNull(changes.bio()) : user.bio;
+                    String image = changes.sent("image") ? blankToNull(changes.image()) : user.image;
+                    if (!username.equals(user.username)) {
+                        updates.add(Updates.set("username", username));
+                        updates.add(Updates.set("usernameKey", UserDocument.key(username)));
+                    }
+                    if (!Objects.equals(bio, user.bio)) {
+                        updates.add(Updates.set("bio", bio));
+                    }
+                    if (!Objects.equals(image, user.image)) {
+                        updates.add(Updates.set("image", image));
+                    }
+                    if (hash != null) {
+                        updates.add(Updates.set("passwordHash", hash));
+                    }
+                    boolean publicChange = !username.equals(user.username) || !Objects.equals(bio, user.bio)
+                            || !Objects.equals(image, user.image);
+                    PendingEvent event = publicChange ? event(UserProfileChanged.TYPE, UserProfileChanged.SCHEMA_VERSION,
+                            user.version + 1, new UserProfileChanged(user.id.toHexString(), username, bio, image)) : null;
+                    return updates.isEmpty() ? null : new Change(updates, event);
+                }))
+                .chain(user -> tokens.issue(user).map(token -> new Session(user, token)));
+    }
+
+    /** A profile as the caller (if any) sees it. */
+    public record ProfileView(UserDocument user, boolean following) {
+    }
+
+    public Uni<ProfileView> profile(String username, Caller caller) {
+        return findProfile(username).chain(user -> {
+            if (caller == null) {
+                return Uni.createFrom().item(new ProfileView(user, false));
+            }
+            return users.findById(objectId(caller.id()))
+                    .map(me -> new ProfileView(user, me != null && me.following.contains(user.id)));
+        });
+    }
+
+    public Uni<ProfileView> follow(Caller caller, String username) {
+        return findProfile(username).chain(target -> {
+            if (target.id.toHexString().equals(caller.id())) {
+                throw ApiException.invalid("you cannot follow yourself");
+            }
+            return change(objectId(caller.id()), me -> me.following.contains(target.id) ? null
+                    : new Change(List.of(Updates.addToSet("following", target.id)),
+                            event(UserFollowed.TYPE, UserFollowed.SCHEMA_VERSION, me.version + 1,
+                                    new UserFollowed(caller.id(), target.id.toHexString()))))
+                    .map(me -> new ProfileView(target, true));
+        });
+    }
+
+    public Uni<ProfileView> unfollow(Caller caller, String username) {
+        return findProfile(username).chain(target -> change(objectId(caller.id()), me -> !me.following.contains(target.id) ? null
+                : new Change(List.of(Updates.pull("following", target.id)),
+                        event(UserUnfollowed.TYPE, UserUnfollowed.SCHEMA_VERSION, me.version + 1,
+                                new UserUnfollowed(caller.id(), target.id.toHexString()))))
+                .map(me -> new ProfileView(target, false)));
+    }
+
+    /** The updates of one change and the event it publishes (null for none). */
+    private record Change(List<Bson> updates, PendingEvent event) {
+    }
+
+    /**
+     * Optimistic read-modify-write of one account: the decision is made on the version read, and
+     * the update applies only if nobody changed the account in between; else it is decided again.
+     * A null change means nothing to do. Returns the account as it is afterwards.
+     */
+    private Uni<UserDocument> change(ObjectId id, Function<UserDocument, Change> decide) {
+        return attempt(id, decide, 1);
+    }
+
+    private Uni<UserDocument> attempt(ObjectId id, Function<UserDocument, Change> decide, int attempt) {
+        return users.findById(id)
+                .onItem().ifNull().failWith(() -> ApiException.unauthorized("the account of this token no longer exists"))
+                .chain(user -> {
+                    Change change = decide.apply(user);
+                    if (change == null) {
+                        return Uni.createFrom().item(user);
+                    }
+                    return users.update(id, user.version, change.updates(), change.event())
+                            .onFailure().transform(UserService::uniquenessFailure)
+                            .chain(applied -> {
+                                if (applied) {
+                                    if (change.event() != null) {
+                                        relay.publishSoon(id);
+                                    }
+                                    return users.findById(id);
+                                }
+                                if (attempt >= MAX_ATTEMPTS) {
+                                    return Uni.createFrom().failure(
+                                            new ApiException(409, "the account changed concurrently, try again"));
+                                }
+                                return attempt(id, decide, attempt + 1);
+                            });
+                });
+    }
+
+    private Uni<UserDocument> findProfile(String username) {
+        return users.findByUsername(username).onItem().ifNull().failWith(() -> ApiException.notFound("profile"));
+    }
+
+    /** Reports every taken value at once; the unique indexes still decide a race. */
+    private Uni<Void> ensureFree(ObjectId self, String email, String username) {
+        Uni<UserDocument> byEmail = email == null ? Uni.createFrom().nullItem() : users.findByEmail(email);
+        Uni<UserDocument> byName = username == null ? Uni.createFrom().nullItem() : users.findByUsername(username);
+        return Uni.combine().all().unis(byEmail, byName).asTuple().map(found -> {
+            List<String> taken = new ArrayList<>();
+            if (found.getItem1() != null && !found.getItem1().id.equals(self)) {
+                taken.add("email has already been taken");
+            }
+            if (found.getItem2() != null && !found.getItem2().id.equals(self)) {
+                taken.add("username has already been taken");
+            }
+            if (!taken.isEmpty()) {
+                throw new ApiException(422, taken);
+            }
+            return null;
+        });
+    }
+
+    private static Throwable uniquenessFailure(Throwable failure) {
+        String index = UserRepository.duplicateIndex(failure);
+        if (index == null) {
+            return failure;
+        }
+        return ApiException.invalid(switch (index) {
+            case UserRepository.EMAIL_INDEX -> "email has already been taken";
+            case UserRepository.USERNAME_INDEX -> "username has already been taken";
+            default -> "email or username has already been taken";
+        });
+    }
+
+    private PendingEvent event(String type, int schemaVersion, long version, Object data) {
+        try {
+            return PendingEvent.of(type, schemaVersion, version, json.writeValueAsString(data));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + type, e);
+        }
+    }
+
+    private static void checkPasswordBytes(String password) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > 72) {
+            throw ApiException.invalid("password is too long (maximum is 72 bytes)");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** A token's subject that is no ObjectId cannot be ours: 401, never a 500. */
+    private static ObjectId objectId(String id) {
+        if (id == null || !ObjectId.isValid(id)) {
+            throw ApiException.unauthorized("token is missing, invalid or expired");
+        }
+        return new ObjectId(id);
+    }
+}
