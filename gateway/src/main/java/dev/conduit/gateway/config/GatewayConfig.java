@@ -1,5 +1,6 @@
 package dev.conduit.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -22,4 +23,94 @@ public interface GatewayConfig {
     /** How long the aggregated readiness check waits for one downstream service. */
     @WithDefault("2s")
     Duration healthTimeout();
+
+    /**
+     * Largest request body the gateway forwards; larger ones get 413. Must stay below
+     * {@code quarkus.http.limits.max-body-size}, whose own 413 has no error envelope.
+     */
+    @WithDefault("1M")
+    MemorySize maxBodySize();
+
+    /** The HTTP client of each downstream service. */
+    Client client();
+
+    /** Retries of idempotent reads. */
+    Retry retry();
+
+    /** The circuit breaker of each downstream service. */
+    Breaker breaker();
+
+    /** Request rate limits, kept in memory by each gateway instance. */
+    RateLimits rateLimit();
+
+    interface Client {
+        /** Open connections to one service at most; further requests wait in the queue. */
+        @WithDefault("64")
+        int maxPoolSize();
+
+        /** Requests waiting for a connection to one service at most; beyond it a request gets 503 at once. */
+        @WithDefault("256")
+        int maxWaitQueueSize();
+
+        /** Time to get a connection (from the pool or a new one) before giving up with 503. */
+        @WithDefault("1s")
+        Duration connectTimeout();
+
+        /**
+         * Time without any byte from the service while a request is in flight: bounds both the wait for
+         * the response and a stalled response body (504 if nothing was sent to the client yet).
+         */
+        @WithDefault("5s")
+        Duration requestTimeout();
+
+        /** How long an unused pooled connection stays open. */
+        @WithDefault("30s")
+        Duration keepAliveTimeout();
+    }
+
+    interface Retry {
+        /** Further attempts of a GET after a connection failure (never after a timeout, never for writes). */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** Pause before the first retry; doubles with each further one. */
+        @WithDefault("50ms")
+        Duration delay();
+    }
+
+    interface Breaker {
+        /** How many of the latest calls to a service the failure ratio is computed over. */
+        @WithDefault("20")
+        int window();
+
+        /** Calls needed in the window before the breaker may open. */
+        @WithDefault("10")
+        int minimumCalls();
+
+        /** Share of failed calls in the window that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long an open breaker refuses calls before it lets one trial call through. */
+        @WithDefault("5s")
+        Duration openDelay();
+    }
+
+    interface RateLimits {
+        /** Every /api request, per client IP address. */
+        @WithDefault("600")
+        int clientRequests();
+
+        /** Every /api request carrying a valid token, per token subject. */
+        @WithDefault("600")
+        int userRequests();
+
+        /** Registration and login ({@code POST /api/users}, {@code POST /api/users/login}), per client IP address. */
+        @WithDefault("20")
+        int authRequests();
+
+        /** The period the request counts above are for; buckets refill evenly over it. */
+        @WithDefault("1m")
+        Duration period();
+    }
 }

@@ -1,0 +1,381 @@
+package dev.conduit.gateway.proxy;
+
+import dev.conduit.gateway.config.GatewayConfig;
+import dev.conduit.gateway.web.ErrorResponses;
+import dev.conduit.gateway.web.RequestIds;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.Logger;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One client request forwarded to one service, bodies streamed both ways with back-pressure.
+ *
+ * <p>Every path ends the downstream exchange one way or the other: the response is read to its end,
+ * or the downstream request is reset, which on HTTP/1.1 closes that connection. A connection is thus
+ * never left in the pool with an unread response or a half-written request, which is how a proxy's
+ * pool gets poisoned by clients that go away mid-request.
+ *
+ * <p>All callbacks run on the request's event loop (Vert.x runs client callbacks on the context that
+ * made the request), so the fields need no locking.
+ */
+final class ProxyExchange {
+
+    private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final Downstream downstream;
+    private final RoutingContext ctx;
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final String uri;
+    private final boolean hasBody;
+    private final boolean idempotent;
+
+    private int attempts;
+    private Attempt current;
+    /** Set once the client's answer is decided: a downstream response is being relayed, or the gateway answered itself. */
+    private boolean committed;
+    private boolean clientGone;
+    private long bodyBytes;
+
+    ProxyExchange(Vertx vertx, GatewayConfig config, Downstream downstream, RoutingContext ctx, String path) {
+        this.vertx = vertx;
+        this.config = config;
+        this.downstream = downstream;
+        this.ctx = ctx;
+        this.request = ctx.request();
+        this.response = request.response();
+        String query = request.query();
+        this.uri = downstream.basePath() + path + (query == null ? "" : "?" + query);
+        this.hasBody = declaresBody(request);
+        // a request with a body cannot be replayed: its bytes were streamed to the failed attempt
+        this.idempotent = (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) && !hasBody;
+    }
+
+    void start() {
+        if (hasBody) {
+            // until a downstream request exists to stream the body into
+            request.pause();
+        }
+        // Vert.x Web owns the response's close handler; its end handlers report a close as a failure
+        ctx.addEndHandler(ended -> {
+            if (ended.failed()) {
+                onClientGone();
+            }
+        });
+        request.exceptionHandler(e -> onClientGone());
+        long declaredLength = contentLength();
+        if (declaredLength > config.maxBodySize().asLongValue()) {
+            tooLarge();
+            return;
+        }
+        send();
+    }
+
+    private void send() {
+        if (clientGone) {
+            return;
+        }
+        CircuitBreaker breaker = downstream.breaker();
+        if (!breaker.tryAcquire()) {
+            long seconds = Math.max(1, (long) Math.ceil(breaker.untilTrial().toMillis() / 1000.0));
+            response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            answer(503, downstream.name() + " is unavailable");
+            return;
+        }
+        attempts++;
+        Attempt attempt = new Attempt();
+        current = attempt;
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(downstream.host())
+                .setPort(downstream.port())
+                .setSsl(downstream.ssl())
+                .setURI(uri)
+                .setHeaders(forwardedHeaders())
+                .setConnectTimeout(config.client().connectTimeout().toMillis())
+                .setIdleTimeout(config.client().requestTimeout().toMillis());
+        downstream.client().request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                onConnectFailure(attempt, ar.cause());
+                return;
+            }
+            HttpClientRequest outbound = ar.result();
+            attempt.outbound = outbound;
+            if (clientGone || committed) {
+                attempt.abandon();
+                return;
+            }
+            outbound.response().onComplete(r -> {
+                if (r.succeeded()) {
+                    onResponse(attempt, r.result());
+                } else {
+                    onExchangeFailure(attempt, r.cause());
+                }
+            });
+            if (hasBody) {
+                streamBody(attempt, outbound);
+            } else {
+                outbound.end();
+            }
+        });
+    }
+
+    private void streamBody(Attempt attempt, HttpClientRequest outbound) {
+        if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            outbound.setChunked(true);
+        }
+        long limit = config.maxBodySize().asLongValue();
+        request.handler(chunk -> {
+            if (attempt.reset) {
+                return;
+            }
+            bodyBytes += chunk.length();
+            if (bodyBytes > limit) {
+                tooLarge();
+                return;
+            }
+            outbound.write(chunk);
+            if (outbound.writeQueueFull()) {
+                request.pause();
+                outbound.drainHandler(v -> request.resume());
+            }
+        });
+        request.endHandler(v -> {
+            if (!attempt.reset) {
+                outbound.end();
+            }
+        });
+        if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            response.writeContinue();
+        }
+        request.resume();
+    }
+
+    private void onConnectFailure(Attempt attempt, Throwable cause) {
+        if (clientGone || committed) {
+            attempt.settleAbandoned();
+            return;
+        }
+        attempt.settleFailure();
+        if (cause instanceof ConnectionPoolTooBusyException) {
+            answer(503, downstream.name() + " is overloaded");
+        } else if (!retryIfAllowed(cause)) {
+            LOG.debugf("%s unreachable: %s", downstream.name(), cause);
+            answer(503, downstream.name() + " is unavailable");
+        }
+    }
+
+    private void onExchangeFailure(Attempt attempt, Throwable cause) {
+        if (clientGone || committed) {
+            attempt.settleAbandoned();
+            return;
+        }
+        attempt.settleFailure();
+        if (cause instanceof TimeoutException) {
+            answer(504, downstream.name() + " did not answer in time");
+        } else if (!retryIfAllowed(cause)) {
+            LOG.debugf("%s failed mid-request: %s", downstream.name(), cause);
+            answer(502, downstream.name() + " closed the connection without an answer");
+        }
+    }
+
+    /**
+     * Only reads are retried, and never after a timeout: a slow service would get the same load
+     * again, and the client would wait several timeouts instead of one.
+     */
+    private boolean retryIfAllowed(Throwable cause) {
+        GatewayConfig.Retry retry = config.retry();
+        if (!idempotent || cause instanceof TimeoutException || attempts > retry.maxRetries()) {
+            return false;
+        }
+        long delay = retry.delay().toMillis() << (attempts - 1);
+        LOG.debugf("retrying %s %s on %s in %d ms after %s", request.method(), uri, downstream.name(), delay, cause);
+        vertx.setTimer(Math.max(1, delay), id -> send());
+        return true;
+    }
+
+    private void onResponse(Attempt attempt, HttpClientResponse inbound) {
+        if (clientGone || committed) {
+            attempt.abandon();
+            return;
+        }
+        int status = inbound.statusCode();
+        // the service says itself that it cannot serve: that counts against its breaker, and the
+        // client still gets the service's own answer
+        if (status == 502 || status == 503 || status == 504) {
+            attempt.settleFailure();
+        } else {
+            attempt.settleSuccess();
+        }
+        committed = true;
+        copyResponseHeaders(inbound.headers());
+        response.setStatusCode(status);
+        boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
+        if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            response.setChunked(true);
+        }
+        inbound.handler(chunk -> {
+            if (clientGone) {
+                return;
+            }
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                inbound.pause();
+                response.drainHandler(v -> inbound.resume());
+            }
+        });
+        // a body cut short must reach the client as a broken response, not as a complete short one
+        inbound.exceptionHandler(e -> {
+            LOG.debugf("%s broke off its response: %s", downstream.name(), e);
+            response.reset();
+        });
+        inbound.endHandler(v -> {
+            if (!clientGone) {
+                response.end();
+            }
+        });
+    }
+
+    private void onClientGone() {
+        if (response.ended()) {
+            return;
+        }
+        clientGone = true;
+        if (current != null) {
+            current.abandon();
+        }
+    }
+
+    private void tooLarge() {
+        if (current != null) {
+            current.abandon();
+        }
+        request.handler(null);
+        answer(413, "request body is larger than " + config.maxBodySize().asLongValue() + " bytes");
+    }
+
+    private void answer(int status, String message) {
+        committed = true;
+        ErrorResponses.send(request, status, message, hasBody && !request.isEnded());
+    }
+
+    private MultiMap forwardedHeaders() {
+        MultiMap in = request.headers();
+        Set<String> skip = connectionTokens(in);
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        for (var header : in) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!skip.contains(name) && !name.equals("host") && !name.equals("expect")) {
+                out.add(header.getKey(), header.getValue());
+            }
+        }
+        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        if (client != null) {
+            String previous = in.get("X-Forwarded-For");
+            out.set("X-Forwarded-For", previous == null ? client : previous + ", " + client);
+        }
+        if (!out.contains("X-Forwarded-Proto")) {
+            out.set("X-Forwarded-Proto", request.scheme());
+        }
+        if (!out.contains("X-Forwarded-Host") && in.get(HttpHeaders.HOST) != null) {
+            out.set("X-Forwarded-Host", in.get(HttpHeaders.HOST));
+        }
+        out.set(RequestIds.HEADER, RequestIds.of(request));
+        return out;
+    }
+
+    private void copyResponseHeaders(MultiMap in) {
+        Set<String> skip = connectionTokens(in);
+        for (var header : in) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            // CORS and the request id are the gateway's to answer; a second copy would break browsers
+            if (skip.contains(name) || name.startsWith("access-control-") || name.equals("x-request-id")) {
+                continue;
+            }
+            response.headers().add(header.getKey(), header.getValue());
+        }
+    }
+
+    /** The hop-by-hop headers plus any header a {@code Connection} header names. */
+    private static Set<String> connectionTokens(MultiMap headers) {
+        Set<String> names = new HashSet<>(HOP_BY_HOP);
+        for (String value : headers.getAll(HttpHeaders.CONNECTION)) {
+            for (String token : value.split(",")) {
+                names.add(token.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    private long contentLength() {
+        String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static boolean declaresBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || (length != null && !length.trim().equals("0"));
+    }
+
+    /** One try at the service, settled exactly once towards the breaker. */
+    private final class Attempt {
+        HttpClientRequest outbound;
+        boolean done;
+        boolean reset;
+
+        void settleSuccess() {
+            if (!done) {
+                done = true;
+                downstream.breaker().onSuccess();
+            }
+        }
+
+        void settleFailure() {
+            if (!done) {
+                done = true;
+                downstream.breaker().onFailure();
+            }
+        }
+
+        void settleAbandoned() {
+            if (!done) {
+                done = true;
+                downstream.breaker().onAbandoned();
+            }
+        }
+
+        /** Ends the exchange with the service early; resetting closes its connection rather than pooling it half-used. */
+        void abandon() {
+            settleAbandoned();
+            reset = true;
+            if (outbound != null) {
+                outbound.reset();
+            }
+        }
+    }
+
+}

@@ -1,0 +1,50 @@
+package dev.conduit.gateway.ratelimit;
+
+import dev.conduit.gateway.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/**
+ * The gateway's three rate limits: every request per client address, every authenticated request
+ * per user, and registration/login per client address (tighter, against credential stuffing and
+ * sign-up floods).
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    private final TokenBuckets perClient;
+    private final TokenBuckets perUser;
+    private final TokenBuckets authPerClient;
+    private final Vertx vertx;
+    private final long evictionTimer;
+
+    public RateLimiter(GatewayConfig config, Vertx vertx) {
+        GatewayConfig.RateLimits limits = config.rateLimit();
+        this.perClient = new TokenBuckets(limits.clientRequests(), limits.period(), System::nanoTime);
+        this.perUser = new TokenBuckets(limits.userRequests(), limits.period(), System::nanoTime);
+        this.authPerClient = new TokenBuckets(limits.authRequests(), limits.period(), System::nanoTime);
+        this.vertx = vertx;
+        this.evictionTimer = vertx.setPeriodic(limits.period().toMillis(),
+                id -> List.of(perClient, perUser, authPerClient).forEach(TokenBuckets::evictFull));
+    }
+
+    @PreDestroy
+    void stop() {
+        vertx.cancelTimer(evictionTimer);
+    }
+
+    public TokenBuckets.Decision client(String address) {
+        return perClient.take(address);
+    }
+
+    public TokenBuckets.Decision user(String subject) {
+        return perUser.take(subject);
+    }
+
+    public TokenBuckets.Decision authEndpoint(String address) {
+        return authPerClient.take(address);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.conduit.gateway.web;
+
+import dev.conduit.gateway.proxy.ApiRoute;
+import dev.conduit.gateway.proxy.AuthPolicy;
+import dev.conduit.gateway.proxy.ReverseProxy;
+import dev.conduit.gateway.proxy.RouteTable;
+import dev.conduit.gateway.ratelimit.RateLimiter;
+import dev.conduit.gateway.ratelimit.TokenBuckets;
+import dev.conduit.gateway.security.EdgeAuthenticator;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import java.util.stream.Collectors;
+
+/**
+ * The gateway's request pipeline for {@code /api/*}, in this order: request id and access log,
+ * route lookup (404/405), per-client limit, login/registration limit, token check, per-user limit,
+ * then the proxy. Every refusal happens before any service is called.
+ *
+ * <p>The route runs after Quarkus' CORS filter (so refusals carry CORS headers a browser needs to read
+ * them) and before Quarkus' own body size check (order -2), which answers 413 without the error envelope.
+ */
+@ApplicationScoped
+public class GatewayRoutes {
+
+    static final int ROUTE_ORDER = -100;
+
+    private static final Logger ACCESS = Logger.getLogger("dev.conduit.gateway.access");
+    private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
+
+    private static final String ROUTE = "conduit.route";
+
+    private final RateLimiter rateLimiter;
+    private final EdgeAuthenticator authenticator;
+    private final ReverseProxy proxy;
+
+    public GatewayRoutes(RateLimiter rateLimiter, EdgeAuthenticator authenticator, ReverseProxy proxy) {
+        this.rateLimiter = rateLimiter;
+        this.authenticator = authenticator;
+        this.proxy = proxy;
+    }
+
+    void install(@Observes Router router) {
+        router.route("/api/*").order(ROUTE_ORDER)
+                .handler(this::begin)
+                .handler(this::resolve)
+                .handler(this::limitClient)
+                .handler(this::authenticate)
+                .handler(this::forward)
+                .failureHandler(this::failed);
+    }
+
+    /**
+     * Quarkus runs every request on its own duplicated Vert.x context, where the MDC lives, so the
+     * id reaches every log line of this request, including those written in later callbacks.
+     */
+    private void begin(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String id = RequestIds.assign(request);
+        MDC.put(RequestIds.MDC_KEY, id);
+        ctx.response().putHeader(RequestIds.HEADER, id);
+        long start = System.nanoTime();
+        ctx.addEndHandler(ended -> {
+            ApiRoute route = ctx.get(ROUTE);
+            ACCESS.infof("%s %s %s %s %d ms client=%s",
+                    request.method(), request.uri(),
+                    ended.succeeded() ? Integer.toString(ctx.response().getStatusCode()) : "aborted",
+                    route == null ? "gateway" : route.service().serviceName(),
+                    (System.nanoTime() - start) / 1_000_000, clientAddress(request));
+        });
+        ctx.next();
+    }
+
+    private void resolve(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        RouteTable.Match match = RouteTable.match(request.method(), belowApi(ctx));
+        if (match instanceof RouteTable.Found found) {
+            ctx.put(ROUTE, found.route());
+            ctx.next();
+        } else if (match instanceof RouteTable.MethodNotAllowed notAllowed) {
+            ctx.response().putHeader(HttpHeaders.ALLOW,
+                    notAllowed.allowed().stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+            ErrorResponses.send(request, 405, request.method() + " is not allowed on " + ctx.normalizedPath());
+        } else {
+            ErrorResponses.send(request, 404, "no route for " + ctx.normalizedPath());
+        }
+    }
+
+    private void limitClient(RoutingContext ctx) {
+        String client = clientAddress(ctx.request());
+        ApiRoute route = ctx.get(ROUTE);
+        if (admitted(ctx, rateLimiter.client(client))
+                && (!route.authEndpoint() || admitted(ctx, rateLimiter.authEndpoint(client)))) {
+            ctx.next();
+        }
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        ApiRoute route = ctx.get(ROUTE);
+        if (route.auth() == AuthPolicy.IGNORED) {
+            ctx.next();
+            return;
+        }
+        EdgeAuthenticator.Result result = authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (result instanceof EdgeAuthenticator.Authenticated user) {
+            if (admitted(ctx, rateLimiter.user(user.subject()))) {
+                ctx.next();
+            }
+        } else if (result instanceof EdgeAuthenticator.Rejected rejected) {
+            // also on optional-auth routes: see README, "Edge authentication"
+            unauthorized(ctx, rejected.reason());
+        } else if (route.auth() == AuthPolicy.REQUIRED) {
+            unauthorized(ctx, "authentication required: send 'Authorization: Token <jwt>'");
+        } else {
+            ctx.next();
+        }
+    }
+
+    private void forward(RoutingContext ctx) {
+        ApiRoute route = ctx.get(ROUTE);
+        proxy.forward(ctx, route.service(), belowApi(ctx));
+    }
+
+    private void failed(RoutingContext ctx) {
+        int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+        if (status >= 500) {
+            LOG.errorf(ctx.failure(), "unexpected failure on %s %s", ctx.request().method(), ctx.request().uri());
+        }
+        ErrorResponses.send(ctx.request(), status, status >= 500 ? "internal gateway error" : "request failed");
+    }
+
+    private static boolean admitted(RoutingContext ctx, TokenBuckets.Decision decision) {
+        if (decision.allowed()) {
+            return true;
+        }
+        long seconds = Math.max(1, (long) Math.ceil(decision.retryAfter().toMillis() / 1000.0));
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        ErrorResponses.send(ctx.request(), 429, "too many requests, retry in " + seconds + " s");
+        return false;
+    }
+
+    private static void unauthorized(RoutingContext ctx, String message) {
+        ctx.response().putHeader("WWW-Authenticate", "Token");
+        ErrorResponses.send(ctx.request(), 401, message);
+    }
+
+    /** The normalized path without the {@code /api} prefix: what the services serve. */
+    private static String belowApi(RoutingContext ctx) {
+        String path = ctx.normalizedPath().substring("/api".length());
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /**
+     * The peer address, or the forwarded one when {@code quarkus.http.proxy.*} trusts the proxy in
+     * front (an ingress); never a forwarded header from an untrusted peer.
+     */
+    private static String clientAddress(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    }
+}
