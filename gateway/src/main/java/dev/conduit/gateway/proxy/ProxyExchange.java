@@ -171,7 +171,7 @@ final class ProxyExchange {
     }
 
     private void onConnectFailure(Attempt attempt, Throwable cause) {
-        if (clientGone || committed) {
+        if (clientGone || committed || attempt.reset) {
             attempt.settleAbandoned();
             return;
         }
@@ -185,7 +185,7 @@ final class ProxyExchange {
     }
 
     private void onExchangeFailure(Attempt attempt, Throwable cause) {
-        if (clientGone || committed) {
+        if (clientGone || committed || attempt.reset) {
             attempt.settleAbandoned();
             return;
         }
@@ -266,11 +266,11 @@ final class ProxyExchange {
     }
 
     private void tooLarge() {
+        request.handler(null);
+        answer(413, "request body is larger than " + config.maxBodySize().asLongValue() + " bytes");
         if (current != null) {
             current.abandon();
         }
-        request.handler(null);
-        answer(413, "request body is larger than " + config.maxBodySize().asLongValue() + " bytes");
     }
 
     private void answer(int status, String message) {

@@ -1,0 +1,48 @@
+package dev.conduit.gateway;
+
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Common ground of the gateway's tests: every test starts with listening echo stubs, nothing
+ * recorded, and every circuit breaker closed, whatever the test before it did.
+ */
+abstract class GatewayTestSupport {
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @BeforeEach
+    @AfterEach
+    void everyServiceAnswers() {
+        StubServices.reset();
+        // a breaker a previous test opened closes after its open delay and one good trial call
+        await(Duration.ofSeconds(10), () -> List.of("/api/tags", "/api/profiles/probe", "/api/articles/probe/comments")
+                .stream().allMatch(path -> given().get(path).statusCode() == 200));
+        StubServices.reset();
+    }
+
+    /** Polls until the condition holds; fails after the timeout. */
+    static void await(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
