@@ -3,6 +3,7 @@ package dev.conduit.support.error;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.mongodb.MongoTimeoutException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -93,6 +94,13 @@ public class ErrorMappers {
         }
         String reason = e.getResponse().getStatusInfo().getReasonPhrase();
         return envelope(status, List.of(reason == null || reason.isBlank() ? "request refused" : reason.toLowerCase()));
+    }
+
+    /** MongoDB unreachable (server selection timed out): the service is unavailable, not broken. */
+    @ServerExceptionMapper
+    public Response databaseUnavailable(MongoTimeoutException e) {
+        LOG.warn("database unavailable: " + e.getMessage());
+        return envelope(503, List.of("the service is temporarily unavailable, try again"));
     }
 
     @ServerExceptionMapper(priority = 10000)

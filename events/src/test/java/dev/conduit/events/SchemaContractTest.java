@@ -1,0 +1,64 @@
+package dev.conduit.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.conduit.events.user.UserFollowed;
+import dev.conduit.events.user.UserProfileChanged;
+import dev.conduit.events.user.UserRegistered;
+import dev.conduit.events.user.UserUnfollowed;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The published JSON schemas and the Java types say the same thing, field for field. */
+class SchemaContractTest {
+
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    @Test
+    void everyTypeMatchesItsSchema() throws Exception {
+        for (Class<?> type : List.of(EventEnvelope.class, UserRegistered.class, UserProfileChanged.class,
+                UserFollowed.class, UserUnfollowed.class)) {
+            JsonNode schema = schema(type.getSimpleName());
+            List<String> required = new ArrayList<>();
+            schema.get("required").forEach(n -> required.add(n.asText()));
+            List<String> fields = Arrays.stream(type.getRecordComponents()).map(c -> c.getName()).toList();
+            assertEquals(fields, required, type.getSimpleName() + ": schema 'required' vs record components");
+            assertEquals(fields, iterable(schema.get("properties").fieldNames()), type.getSimpleName() + ": schema properties");
+        }
+    }
+
+    @Test
+    void theEnvelopeSerialisesToTheDocumentedShape() throws Exception {
+        EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), UserRegistered.TYPE, 1, "abc", 1,
+                Instant.parse("2026-01-01T10:00:00Z"), json.valueToTree(new UserRegistered("abc", "jake", null, null)));
+        JsonNode written = json.readTree(json.writeValueAsString(envelope));
+        assertEquals(iterable(schema("EventEnvelope").get("properties").fieldNames()), iterable(written.fieldNames()));
+        assertEquals("2026-01-01T10:00:00Z", written.get("occurredAt").asText());
+        assertEquals(envelope, json.treeToValue(written, EventEnvelope.class));
+    }
+
+    private JsonNode schema(String name) throws Exception {
+        try (InputStream in = EventEnvelope.class.getResourceAsStream("schemas/" + name + ".json")) {
+            assertNotNull(in, "no schema for " + name);
+            return json.readTree(in);
+        }
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
+    }
+}
