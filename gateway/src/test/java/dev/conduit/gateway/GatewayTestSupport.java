@@ -1,6 +1,7 @@
 package dev.conduit.gateway;
 
 import io.restassured.RestAssured;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -12,7 +13,8 @@ import static io.restassured.RestAssured.given;
 
 /**
  * Common ground of the gateway's tests: every test starts with listening echo stubs, nothing
- * recorded, and every circuit breaker closed, whatever the test before it did.
+ * recorded, and every circuit breaker closed with a window full of successes, whatever the test
+ * before it did; so a test knows exactly how many failures open a breaker.
  */
 abstract class GatewayTestSupport {
 
@@ -20,13 +22,19 @@ abstract class GatewayTestSupport {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
     }
 
+    private static final List<String> ONE_ROUTE_PER_SERVICE =
+            List.of("/api/tags", "/api/profiles/probe", "/api/articles/probe/comments");
+
     @BeforeEach
     @AfterEach
     void everyServiceAnswers() {
         StubServices.reset();
         // a breaker a previous test opened closes after its open delay and one good trial call
-        await(Duration.ofSeconds(10), () -> List.of("/api/tags", "/api/profiles/probe", "/api/articles/probe/comments")
-                .stream().allMatch(path -> given().get(path).statusCode() == 200));
+        await(Duration.ofSeconds(10), () -> ONE_ROUTE_PER_SERVICE.stream().allMatch(path -> given().get(path).statusCode() == 200));
+        int window = ConfigProvider.getConfig().getValue("conduit.gateway.breaker.window", Integer.class);
+        for (int i = 0; i < window; i++) {
+            ONE_ROUTE_PER_SERVICE.forEach(path -> given().get(path).then().statusCode(200));
+        }
         StubServices.reset();
     }
 
