@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.conduit.events.comment.CommentAdded;
+import dev.conduit.events.comment.CommentDeleted;
+import dev.conduit.events.post.ArticleDeleted;
+import dev.conduit.events.post.ArticleFavorited;
+import dev.conduit.events.post.ArticlePublished;
+import dev.conduit.events.post.ArticleUnfavorited;
+import dev.conduit.events.post.ArticleUpdated;
 import dev.conduit.events.user.UserFollowed;
 import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
@@ -29,7 +36,8 @@ class SchemaContractTest {
     @Test
     void everyTypeMatchesItsSchema() throws Exception {
         for (Class<?> type : List.of(EventEnvelope.class, UserRegistered.class, UserProfileChanged.class,
-                UserFollowed.class, UserUnfollowed.class)) {
+                UserFollowed.class, UserUnfollowed.class, ArticlePublished.class, ArticleUpdated.class, ArticleDeleted.class,
+                ArticleFavorited.class, ArticleUnfavorited.class, CommentAdded.class, CommentDeleted.class)) {
             JsonNode schema = schema(type.getSimpleName());
             List<String> required = new ArrayList<>();
             schema.get("required").forEach(n -> required.add(n.asText()));

@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Publishes the events that aggregates hold in their {@code pendingEvents} array, in order, keyed by
- * aggregate id, and removes each ({@code $pull} by event id) only after Kafka acknowledged it.
+ * aggregate id (or the event's own {@code key}), and removes each ({@code $pull} by event id) only after Kafka acknowledged it.
  *
  * <p>One aggregate is relayed by one loop at a time: inside an instance a request counter
  * serialises loops, across instances a short lease in the document does, so an aggregate's events
@@ -134,7 +134,7 @@ public final class OutboxRelay {
             throw new IllegalStateException("pending event " + eventId + " of " + aggregateId + " is not valid JSON", e);
         }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(aggregateId)
+                .withKey(event.getString("key") == null ? aggregateId : event.getString("key"))
                 .withHeaders(List.of(
                         new RecordHeader("conduit-event-type", event.getString("type").getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader("conduit-event-id", eventId.getBytes(StandardCharsets.UTF_8))))

@@ -16,6 +16,8 @@ public class PendingEvent {
     public long aggregateVersion;
     public Instant occurredAt;
     public String data;
+    /** The Kafka record key when it is not the aggregate id (comments are keyed by their article). */
+    public String key;
 
     public PendingEvent() {
     }
@@ -29,5 +31,11 @@ public class PendingEvent {
         e.occurredAt = Instant.now();
         e.data = data;
         return e;
+    }
+
+    /** The same event, published under {@code recordKey} instead of the aggregate id. */
+    public PendingEvent keyedBy(String recordKey) {
+        this.key = recordKey;
+        return this;
     }
 }

@@ -1,0 +1,25 @@
+package dev.conduit.support.readmodel;
+
+import io.quarkus.mongodb.panache.common.MongoEntity;
+import org.bson.codecs.pojo.annotations.BsonId;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a service knows of a user from user events: the public profile and whom the user follows.
+ * A private read model in the consuming service's own database; {@code version} is the user
+ * aggregate version last applied.
+ */
+@MongoEntity(collection = "authors")
+public class AuthorDocument {
+
+    @BsonId
+    public String id;
+    public String username;
+    public String usernameKey;
+    public String bio;
+    public String image;
+    public List<String> following = new ArrayList<>();
+    public long version;
+}

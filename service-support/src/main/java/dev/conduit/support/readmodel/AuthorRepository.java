@@ -1,0 +1,30 @@
+package dev.conduit.support.readmodel;
+
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/** Queries on the {@code authors} read model. */
+@ApplicationScoped
+public class AuthorRepository implements ReactivePanacheMongoRepositoryBase<AuthorDocument, String> {
+
+    public Uni<Void> createIndexes() {
+        // not unique: for a moment after a rename two users may hold one name here
+        return mongoCollection().createIndex(Indexes.ascending("usernameKey"), new IndexOptions().name("usernameKey"))
+                .replaceWithVoid();
+    }
+
+    public Uni<AuthorDocument> findByUsername(String username) {
+        return find("usernameKey", username.toLowerCase(Locale.ROOT)).firstResult();
+    }
+
+    public Uni<List<AuthorDocument>> findByIds(Collection<String> ids) {
+        return list("_id in ?1", List.copyOf(ids));
+    }
+}
