@@ -36,6 +36,7 @@ public class GatewayRoutes {
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
 
     private static final String ROUTE = "conduit.route";
+    private static final String FORWARDED = "conduit.forwarded";
 
     private final RateLimiter rateLimiter;
     private final EdgeAuthenticator authenticator;
@@ -69,10 +70,12 @@ public class GatewayRoutes {
         long start = System.nanoTime();
         ctx.addEndHandler(ended -> {
             ApiRoute route = ctx.get(ROUTE);
+            boolean forwarded = ctx.get(FORWARDED, false);
+            // "gateway": refused or answered here without calling any service
             ACCESS.infof("%s %s %s %s %d ms client=%s",
                     request.method(), request.uri(),
                     ended.succeeded() ? Integer.toString(ctx.response().getStatusCode()) : "aborted",
-                    route == null ? "gateway" : route.service().serviceName(),
+                    forwarded ? route.service().serviceName() : "gateway",
                     (System.nanoTime() - start) / 1_000_000, clientAddress(request));
         });
         ctx.next();
@@ -125,6 +128,7 @@ public class GatewayRoutes {
 
     private void forward(RoutingContext ctx) {
         ApiRoute route = ctx.get(ROUTE);
+        ctx.put(FORWARDED, true);
         proxy.forward(ctx, route.service(), belowApi(ctx));
     }
 
