@@ -9,6 +9,7 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -113,11 +114,16 @@ public class ErrorMappers {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ErrorEnvelope.of(messages)).build();
     }
 
-    /** The last node of a property path: {@code register.request.user.email} becomes {@code email}. */
+    /**
+     * The last named node of a property path: {@code register.request.user.email} becomes
+     * {@code email}, and a list element reports its list ({@code tagList}).
+     */
     private static String field(Path path) {
         String name = null;
         for (Path.Node node : path) {
-            name = node.getName();
+            if (node.getKind() != ElementKind.CONTAINER_ELEMENT && node.getName() != null) {
+                name = node.getName();
+            }
         }
         return name == null ? "body" : name;
     }

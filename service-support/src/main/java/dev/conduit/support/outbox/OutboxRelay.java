@@ -71,6 +71,16 @@ public final class OutboxRelay {
         return loop(id, requested);
     }
 
+    /** {@link #publish} without waiting: requests never wait for Kafka. */
+    public void publishSoon(Object id) {
+        publish(id).subscribe().with(ignored -> { }, e -> LOG.warn("relay of " + id + " failed", e));
+    }
+
+    /** {@link #sweep} without waiting, e.g. at start-up. */
+    public void sweepSoon() {
+        sweep().subscribe().with(ignored -> { }, e -> LOG.warn("outbox sweep failed", e));
+    }
+
     /** Relays every aggregate that still holds pending events (at start-up and periodically). */
     public Uni<Void> sweep() {
         return collection.find(Filters.exists(PENDING + ".0"), new FindOptions().projection(Projections.include("_id")))

@@ -13,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import org.bson.types.ObjectId;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.jboss.logging.Logger;
 
 /**
  * Relays user events from the {@code users} documents' outbox to the {@code conduit.users} topic:
@@ -22,8 +21,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class UserEventRelay {
-
-    private static final Logger LOG = Logger.getLogger(UserEventRelay.class);
 
     private final OutboxRelay relay;
 
@@ -34,11 +31,11 @@ public class UserEventRelay {
 
     /** Starts relaying the events {@code userId} has pending; the caller does not wait for Kafka. */
     public void publishSoon(ObjectId userId) {
-        relay.publish(userId).subscribe().with(ignored -> { }, e -> LOG.warn("relay failed", e));
+        relay.publishSoon(userId);
     }
 
     void onStart(@Observes StartupEvent event) {
-        relay.sweep().subscribe().with(ignored -> { }, e -> LOG.warn("start-up sweep failed", e));
+        relay.sweepSoon();
     }
 
     @Scheduled(every = "${conduit.user.outbox-sweep-interval:5s}", delayed = "5s",

@@ -1,0 +1,323 @@
+package dev.conduit.post.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import dev.conduit.events.post.ArticleDeleted;
+import dev.conduit.events.post.ArticleFavorited;
+import dev.conduit.events.post.ArticlePublished;
+import dev.conduit.events.post.ArticleUnfavorited;
+import dev.conduit.events.post.ArticleUpdated;
+import dev.conduit.post.ArticleDocument;
+import dev.conduit.post.event.PostEventRelay;
+import dev.conduit.post.repository.ArticleRepository;
+import dev.conduit.support.error.ApiException;
+import dev.conduit.support.outbox.PendingEvent;
+import dev.conduit.support.readmodel.AuthorDirectory;
+import dev.conduit.support.security.Caller;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/** The rules of articles, the feed, favorites and tags. */
+@ApplicationScoped
+public class ArticleService {
+
+    /** Bounded optimistic retries; under contention each round lets at least one writer through. */
+    private static final int MAX_ATTEMPTS = 64;
+    private static final int SLUG_ATTEMPTS = 5;
+
+    private final ArticleRepository articles;
+    private final AuthorDirectory authors;
+    private final PostEventRelay relay;
+    private final ObjectMapper json;
+
+    public ArticleService(ArticleRepository articles, AuthorDirectory authors, PostEventRelay relay, ObjectMapper json) {
+        this.articles = articles;
+        this.authors = authors;
+        this.relay = relay;
+        this.json = json;
+    }
+
+    void createIndexes(@Observes StartupEvent event) {
+        articles.createIndexes().await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** An article as one reader sees it. */
+    public record ArticleView(ArticleDocument article, AuthorDirectory.Author author, boolean favorited, boolean following) {
+    }
+
+    public record PageView(List<ArticleView> articles, long total) {
+    }
+
+    /** The list filters of {@code GET /articles}; null means "no filter". */
+    public record Filter(String tag, String author, String favorited) {
+    }
+
+    public Uni<PageView> list(Filter filter, int offset, int limit, Caller caller) {
+        List<Uni<Optional<Bson>>> parts = new ArrayList<>();
+        if (filter.tag() != null) {
+            parts.add(Uni.createFrom().item(Optional.of(Filters.eq("tagList", filter.tag()))));
+        }
+        if (filter.author() != null) {
+            parts.add(authorIds(filter.author(), caller).map(ids -> ids.isEmpty() ? Optional.empty()
+                    : Optional.of(ids.size() == 1 ? Filters.eq("authorId", ids.get(0)) : Filters.in("authorId", ids))));
+        }
+        if (filter.favorited() != null) {
+            parts.add(userId(filter.favorited(), caller).map(id -> id.map(found -> Filters.eq("favoritedBy", found))));
+        }
+        if (parts.isEmpty()) {
+            return page(Filters.empty(), offset, limit, caller);
+        }
+        return Uni.join().all(parts).andFailFast().chain(resolved -> {
+            if (resolved.stream().anyMatch(Optional::isEmpty)) {
+                // a filter naming nobody matches nothing
+                return Uni.createFrom().item(new PageView(List.of(), 0));
+            }
+            return page(Filters.and(resolved.stream().map(Optional::get).toList()), offset, limit, caller);
+        });
+    }
+
+    public Uni<PageView> feed(Caller caller, int offset, int limit) {
+        return authors.followingOf(caller.id()).chain(following -> following.isEmpty()
+                ? Uni.createFrom().item(new PageView(List.of(), 0))
+                : page(Filters.in("authorId", following), offset, limit, caller));
+    }
+
+    public Uni<ArticleView> get(String slug, Caller caller) {
+        return find(slug).chain(article -> view(article, caller));
+    }
+
+    public record Draft(String title, String description, String body, List<String> tagList) {
+    }
+
+    public Uni<ArticleView> create(Caller caller, Draft draft) {
+        ArticleDocument article = new ArticleDocument();
+        article.id = new ObjectId();
+        article.title = draft.title().trim();
+        article.description = draft.description().trim();
+        article.body = draft.body();
+        article.tagList = tags(draft.tagList());
+        article.authorId = caller.id();
+        article.authorUsername = caller.username();
+        article.authorUsernameKey = key(caller.username());
+        article.createdAt = ArticleRepository.now();
+        article.updatedAt = article.createdAt;
+        article.version = 1;
+        return freeSlug(Slugs.of(article.title), null)
+                .chain(slug -> insert(article, slug, 1))
+                .invoke(saved -> relay.publishSoon(saved.id))
+                .chain(saved -> view(saved, caller));
+    }
+
+    /** Inserts with {@code slug}; a racing article that took it first makes us take a suffixed one. */
+    private Uni<ArticleDocument> insert(ArticleDocument article, String slug, int attempt) {
+        article.slug = slug;
+        article.pendingEvents = new ArrayList<>(List.of(published(article)));
+        return articles.persist(article).onFailure(f -> ArticleRepository.isDuplicateSlug(f) && attempt < SLUG_ATTEMPTS)
+                .recoverWithUni(() -> insert(article, Slugs.withSuffix(Slugs.of(article.title)), attempt + 1));
+    }
+
+    public Uni<ArticleView> update(Caller caller, String slug, Draft changes) {
+        return find(slug).chain(found -> {
+            requireAuthor(found, caller);
+            String newTitle = changes.title() == null ? found.title : changes.title().trim();
+            Uni<String> newSlug = Slugs.of(newTitle).equals(Slugs.of(found.title)) ? Uni.createFrom().item(found.slug)
+                    : freeSlug(Slugs.of(newTitle), found.id);
+            return newSlug.chain(target -> change(found.id, article -> {
+                String title = changes.title() == null ? article.title : changes.title().trim();
+                String description = changes.description() == null ? article.description : changes.description().trim();
+                String body = changes.body() == null ? article.body : changes.body();
+                List<String> tags = changes.tagList() == null ? article.tagList : tags(changes.tagList());
+                String slugNow = title.equals(article.title) ? article.slug : target;
+                if (title.equals(article.title) && description.equals(article.description) && body.equals(article.body)
+                        && tags.equals(article.tagList)) {
+                    return null;
+                }
+                List<Bson> updates = List.of(Updates.set("title", title), Updates.set("slug", slugNow),
+                        Updates.set("description", description), Updates.set("body", body), Updates.set("tagList", tags),
+                        Updates.set("updatedAt", ArticleRepository.now()));
+                return new Change(updates, event(ArticleUpdated.TYPE, ArticleUpdated.SCHEMA_VERSION, article.version + 1,
+                        new ArticleUpdated(article.id.toHexString(), slugNow, title, description, tags, article.authorId)));
+            }));
+        }).chain(article -> view(article, caller));
+    }
+
+    public Uni<Void> delete(Caller caller, String slug) {
+        return find(slug).chain(found -> {
+            requireAuthor(found, caller);
+            return change(found.id, article -> new Change(
+                    List.of(Updates.set("deleted", true), Updates.set("slug", "deleted:" + article.id.toHexString()),
+                            Updates.set("updatedAt", ArticleRepository.now())),
+                    event(ArticleDeleted.TYPE, ArticleDeleted.SCHEMA_VERSION, article.version + 1,
+                            new ArticleDeleted(article.id.toHexString(), article.slug, article.authorId))));
+        }).replaceWithVoid();
+    }
+
+    public Uni<ArticleView> favorite(Caller caller, String slug) {
+        return find(slug).chain(found -> change(found.id, article -> article.favoritedBy.contains(caller.id()) ? null
+                : new Change(List.of(Updates.addToSet("favoritedBy", caller.id()), Updates.inc("favoritesCount", 1)),
+                        event(ArticleFavorited.TYPE, ArticleFavorited.SCHEMA_VERSION, article.version + 1,
+                                new ArticleFavorited(article.id.toHexString(), caller.id(), article.favoritesCount + 1)))))
+                .chain(article -> view(article, caller));
+    }
+
+    public Uni<ArticleView> unfavorite(Caller caller, String slug) {
+        return find(slug).chain(found -> change(found.id, article -> !article.favoritedBy.contains(caller.id()) ? null
+                : new Change(List.of(Updates.pull("favoritedBy", caller.id()), Updates.inc("favoritesCount", -1)),
+                        event(ArticleUnfavorited.TYPE, ArticleUnfavorited.SCHEMA_VERSION, article.version + 1,
+                                new ArticleUnfavorited(article.id.toHexString(), caller.id(), article.favoritesCount - 1)))))
+                .chain(article -> view(article, caller));
+    }
+
+    public Uni<List<String>> tags() {
+        return articles.tags();
+    }
+
+    /** For other services: the article behind a slug, by id, or a 404. */
+    public Uni<ArticleDocument> reference(String slug) {
+        return find(slug);
+    }
+
+    private record Change(List<Bson> updates, PendingEvent event) {
+    }
+
+    /**
+     * Optimistic read-modify-write of one article: decided on the version read, applied only if
+     * nobody changed the article in between, else decided again. Null means nothing to do.
+     */
+    private Uni<ArticleDocument> change(ObjectId id, Function<ArticleDocument, Change> decide) {
+        return attempt(id, decide, 1);
+    }
+
+    private Uni<ArticleDocument> attempt(ObjectId id, Function<ArticleDocument, Change> decide, int attempt) {
+        return articles.findById(id)
+                .map(a -> a == null || a.deleted ? null : a)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("article"))
+                .chain(article -> {
+                    Change change = decide.apply(article);
+                    if (change == null) {
+                        return Uni.createFrom().item(article);
+                    }
+                    return articles.update(id, article.version, change.updates(), change.event())
+                            .onFailure(ArticleRepository::isDuplicateSlug)
+                            .transform(f -> new ApiException(409, "another article took this title's slug just now, try again"))
+                            .chain(applied -> {
+                                if (applied) {
+                                    relay.publishSoon(id);
+                                    return articles.findById(id);
+                                }
+                                if (attempt >= MAX_ATTEMPTS) {
+                                    return Uni.createFrom().failure(new ApiException(409, "the article changed concurrently, try again"));
+                                }
+                                return attempt(id, decide, attempt + 1);
+                            });
+                });
+    }
+
+    private Uni<PageView> page(Bson filter, int offset, int limit, Caller caller) {
+        return articles.page(filter, offset, limit).chain(page -> views(page.articles(), caller)
+                .map(views -> new PageView(views, page.total())));
+    }
+
+    private Uni<ArticleView> view(ArticleDocument article, Caller caller) {
+        return views(List.of(article), caller).map(list -> list.get(0));
+    }
+
+    private Uni<List<ArticleView>> views(List<ArticleDocument> list, Caller caller) {
+        if (list.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Map<String, String> recordedNames = new HashMap<>();
+        list.forEach(a -> recordedNames.put(a.authorId, a.authorUsername));
+        Uni<Map<String, AuthorDirectory.Author>> byId = authors.byIds(recordedNames.keySet(), caller, recordedNames);
+        Uni<Set<String>> following = caller == null ? Uni.createFrom().item(Set.of())
+                : authors.followingOf(caller.id()).map(Set::copyOf);
+        return Uni.combine().all().unis(byId, following).asTuple().map(t -> list.stream().map(a -> new ArticleView(a,
+                t.getItem1().get(a.authorId),
+                caller != null && a.favoritedBy.contains(caller.id()),
+                t.getItem2().contains(a.authorId))).toList());
+    }
+
+    /**
+     * The ids an author filter names: the read model's current holder of the name; else the
+     * caller, if it is their name; else the authors whose articles recorded that name and whom the
+     * read model does not know under another name yet.
+     */
+    private Uni<List<String>> authorIds(String username, Caller caller) {
+        return authors.idOf(username).chain(id -> {
+            if (id.isPresent()) {
+                return Uni.createFrom().item(List.of(id.get()));
+            }
+            if (caller != null && caller.username() != null && caller.username().equalsIgnoreCase(username)) {
+                return Uni.createFrom().item(List.of(caller.id()));
+            }
+            return articles.authorIdsByRecordedName(key(username)).chain(ids -> authors.byIds(ids, null, Map.of())
+                    .map(known -> ids.stream().filter(i -> known.get(i).username() == null).toList()));
+        });
+    }
+
+    private Uni<Optional<String>> userId(String username, Caller caller) {
+        return authors.idOf(username).map(id -> id.isPresent() ? id
+                : Optional.ofNullable(caller != null && caller.username() != null && caller.username().equalsIgnoreCase(username)
+                        ? caller.id() : null));
+    }
+
+    private Uni<ArticleDocument> find(String slug) {
+        return articles.findBySlug(slug).onItem().ifNull().failWith(() -> ApiException.notFound("article"));
+    }
+
+    /** {@code base} if no other article has it, else a suffixed variant; the unique index decides races. */
+    private Uni<String> freeSlug(String base, ObjectId self) {
+        return articles.findBySlug(base).map(other -> other == null || other.id.equals(self) ? base : Slugs.withSuffix(base));
+    }
+
+    private static void requireAuthor(ArticleDocument article, Caller caller) {
+        if (!Objects.equals(article.authorId, caller.id())) {
+            throw ApiException.forbidden("only the author may change this article");
+        }
+    }
+
+    /** Trimmed, de-duplicated and sorted: RealWorld clients expect a sorted tagList. */
+    static List<String> tags(List<String> tags) {
+        if (tags == null) {
+            return new ArrayList<>();
+        }
+        TreeSet<String> clean = new TreeSet<>();
+        tags.stream().map(String::trim).filter(t -> !t.isEmpty()).forEach(clean::add);
+        return new ArrayList<>(clean);
+    }
+
+    private PendingEvent published(ArticleDocument a) {
+        return event(ArticlePublished.TYPE, ArticlePublished.SCHEMA_VERSION, 1,
+                new ArticlePublished(a.id.toHexString(), a.slug, a.title, a.description, a.tagList, a.authorId));
+    }
+
+    private PendingEvent event(String type, int schemaVersion, long version, Object data) {
+        try {
+            return PendingEvent.of(type, schemaVersion, version, json.writeValueAsString(data));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + type, e);
+        }
+    }
+
+    private static String key(String username) {
+        return username == null ? null : username.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.conduit.post.service;
+
+import java.security.SecureRandom;
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * URL-safe slugs from titles: ASCII letters, digits and single dashes only, whatever the title's
+ * characters (accents are folded, everything else separates words). A title with nothing usable
+ * (emoji, CJK) gets {@code article}; a taken slug gets a random suffix.
+ */
+public final class Slugs {
+
+    static final int MAX_LENGTH = 80;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private Slugs() {
+    }
+
+    public static String of(String title) {
+        String folded = Normalizer.normalize(title, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
+        String slug = folded.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.length() > MAX_LENGTH) {
+            slug = slug.substring(0, MAX_LENGTH).replaceAll("-+$", "");
+        }
+        return slug.isEmpty() ? "article" : slug;
+    }
+
+    /** {@code base} plus a dash and six random characters, for when {@code base} is taken. */
+    public static String withSuffix(String base) {
+        StringBuilder suffix = new StringBuilder(6);
+        for (int i = 0; i < 6; i++) {
+            suffix.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+        }
+        return base + "-" + suffix;
+    }
+}

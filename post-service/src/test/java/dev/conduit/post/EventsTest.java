@@ -1,0 +1,67 @@
+package dev.conduit.post;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.events.Topics;
+import dev.conduit.localstack.testing.ConduitTestResource;
+import dev.conduit.localstack.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.conduit.post.Authors.publish;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Article events on the real broker: keyed by article id, in version order, with their payloads. */
+@QuarkusTest
+@WithTestResource(ConduitTestResource.class)
+class EventsTest {
+
+    @Inject
+    ObjectMapper json;
+
+    @Test
+    void publishUpdateFavoriteDeleteArePublishedInOrder() throws Exception {
+        Authors.Author jake = Authors.registered();
+        Authors.Author anna = Authors.registered();
+        String slug = publish(jake, "Evented " + UUID.randomUUID(), List.of("k"));
+        String articleId = given().get("/internal/articles/by-slug/" + slug).then().extract().path("articleId");
+        String newSlug = given().header("Authorization", jake.auth()).contentType(ContentType.JSON)
+                .body(Map.of("article", Map.of("title", "Evented again " + UUID.randomUUID()))).put("/articles/" + slug)
+                .then().statusCode(200).extract().path("article.slug");
+        given().header("Authorization", anna.auth()).post("/articles/" + newSlug + "/favorite").then().statusCode(200);
+        given().header("Authorization", anna.auth()).delete("/articles/" + newSlug + "/favorite").then().statusCode(200);
+        given().header("Authorization", jake.auth()).delete("/articles/" + newSlug).then().statusCode(204);
+
+        try (TopicProbe probe = new TopicProbe(Topics.POSTS)) {
+            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 5, Duration.ofSeconds(60));
+            assertEquals(List.of("ArticlePublished", "ArticleUpdated", "ArticleFavorited", "ArticleUnfavorited", "ArticleDeleted"),
+                    records.stream().map(r -> new String(r.headers().lastHeader("conduit-event-type").value(), StandardCharsets.UTF_8)).toList());
+            List<JsonNode> events = records.stream().map(r -> {
+                try {
+                    return json.readTree(r.value());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L), events.stream().map(e -> e.get("aggregateVersion").asLong()).toList());
+            assertEquals(slug, events.get(0).at("/data/slug").asText());
+            assertEquals(jake.id(), events.get(0).at("/data/authorId").asText());
+            assertEquals(newSlug, events.get(1).at("/data/slug").asText());
+            assertEquals(anna.id(), events.get(2).at("/data/userId").asText());
+            assertEquals(1, events.get(2).at("/data/favoritesCount").asLong());
+            assertEquals(0, events.get(3).at("/data/favoritesCount").asLong());
+            assertEquals(newSlug, events.get(4).at("/data/slug").asText());
+        }
+    }
+}
