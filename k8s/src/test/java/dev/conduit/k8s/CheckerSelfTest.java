@@ -1,0 +1,302 @@
+package dev.conduit.k8s;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The checks catch what they claim to: each test breaks one thing in a real rendered overlay and
+ * expects a violation that names the broken object.
+ */
+class CheckerSelfTest {
+
+    // ---- strict validation --------------------------------------------------------------------
+
+    @Test
+    void misspeltFieldIsFoundWithItsPath() {
+        Manifests m = edit("overlays/prod", "Deployment", "post-service", d -> {
+            ObjectNode container = container(d);
+            container.set("readinesProbe", container.remove("readinessProbe"));
+        });
+        expect(m.problems, "Deployment conduit/post-service", "unknown field [spec.template.spec.containers[0].readinesProbe]");
+        expect(Policies.probes(m), "Deployment conduit/post-service container post-service", "no readinessProbe");
+    }
+
+    @Test
+    void misspeltFieldDeepInAStrimziResourceIsFound() {
+        Manifests m = edit("overlays/prod", "Kafka", "conduit", k -> ((ObjectNode) k.at("/spec/kafka/listeners/0")).put("tsl", false));
+        expect(m.problems, "Kafka conduit/conduit", "spec.kafka.listeners[0].tsl");
+    }
+
+    @Test
+    void quotedNumberIsAWrongType() {
+        Manifests m = edit("overlays/local", "Deployment", "gateway",
+                d -> ((ObjectNode) container(d).at("/ports/0")).put("containerPort", "8080"));
+        expect(m.problems, "Deployment conduit/gateway", "wrong type at spec.template.spec.containers[0].ports[0].containerPort");
+    }
+
+    @Test
+    void bareNumberWhereTheApiWantsAStringIsAWrongType() {
+        Manifests m = edit("overlays/local", "ConfigMap", "user-service-config",
+                c -> ((ObjectNode) c.get("data")).set("QUARKUS_HTTP_PORT", IntNode.valueOf(8081)));
+        expect(m.problems, "ConfigMap conduit/user-service-config", "wrong type at data.QUARKUS_HTTP_PORT");
+    }
+
+    @Test
+    void missingRequiredFieldIsFound() {
+        Manifests m = edit("overlays/local", "StatefulSet", "mongodb", s -> container(s).remove("name"));
+        expect(m.problems, "StatefulSet conduit/mongodb", "missing required field spec.template.spec.containers[0].name");
+    }
+
+    @Test
+    void unknownApiVersionIsAnUnknownKind() {
+        Manifests m = edit("overlays/local", "Deployment", "gateway", d -> d.put("apiVersion", "apps/v1beta1"));
+        expect(m.problems, "Deployment conduit/gateway", "unknown kind 'apps/v1beta1/Deployment'");
+    }
+
+    // ---- policies -----------------------------------------------------------------------------
+
+    @Test
+    void selectorMatchingNothingIsFound() {
+        Manifests m = edit("overlays/prod", "Service", "post-service", s -> ((ObjectNode) s.at("/spec/selector")).put("app", "post-servce"));
+        expect(Policies.selectors(m), "Service conduit/post-service", "matches no pod template");
+    }
+
+    @Test
+    void missingLivenessProbeIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "gateway", d -> container(d).remove("livenessProbe"));
+        expect(Policies.probes(m), "Deployment conduit/gateway container gateway", "no livenessProbe");
+    }
+
+    @Test
+    void latestAndMissingTagsAreFound() {
+        Manifests latest = edit("overlays/local", "Deployment", "comment-service", d -> container(d).put("image", "conduit/comment-service:latest"));
+        expect(Policies.pinnedImages(latest), "Deployment conduit/comment-service container comment-service", "`latest`");
+        Manifests untagged = edit("overlays/local", "StatefulSet", "mongodb", s -> container(s).put("image", "mongo"));
+        expect(Policies.pinnedImages(untagged), "StatefulSet conduit/mongodb container mongodb", "has no tag");
+    }
+
+    @Test
+    void privilegeEscalationIsFound() {
+        Manifests m = edit("overlays/local", "Job", "mongodb-rs-init",
+                j -> ((ObjectNode) container(j).get("securityContext")).put("allowPrivilegeEscalation", true));
+        expect(Policies.hardening(m), "Job conduit/mongodb-rs-init container rs-init", "allowPrivilegeEscalation is not false");
+    }
+
+    @Test
+    void missingMemoryLimitIsFound() {
+        Manifests m = edit("overlays/local", "Deployment", "user-service",
+                d -> ((ObjectNode) container(d).at("/resources/limits")).remove("memory"));
+        expect(Policies.resources(m), "Deployment conduit/user-service container user-service", "no memory limit");
+    }
+
+    @Test
+    void undocumentedSecretIsFound() {
+        Manifests m = edit("overlays/local", "Deployment", "gateway",
+                d -> ((ObjectNode) d.at("/spec/template/spec/volumes/0/secret")).put("secretName", "conduit-jwt-keys"));
+        expect(Policies.references(m, ServiceContract.documentedSecrets()), "Deployment conduit/gateway volume jwt",
+                "Secret conduit-jwt-keys is neither in the manifests nor created by hand");
+    }
+
+    @Test
+    void missingConfigurationKeyIsFound() {
+        Manifests m = edit("overlays/prod", "ConfigMap", "comment-service-config", c -> ((ObjectNode) c.get("data")).remove("POST_SERVICE_URL"));
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/comment-service",
+                "reads POST_SERVICE_URL");
+    }
+
+    @Test
+    void serviceUrlPointingNowhereIsFound() {
+        Manifests m = edit("overlays/prod", "ConfigMap", "gateway-config",
+                c -> ((ObjectNode) c.get("data")).put("USER_SERVICE_URL", "http://user-service:8090"));
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/gateway container gateway",
+                "Service user-service has no port 8090");
+    }
+
+    @Test
+    void privateKeyOutsideUserServiceIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "post-service", d -> {
+            ArrayNode items = (ArrayNode) d.at("/spec/template/spec/volumes/0/secret/items");
+            items.addObject().put("key", "jwt-private.pem").put("path", "jwt-private.pem");
+        });
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/post-service volume jwt",
+                "only user-service may hold it");
+    }
+
+    @Test
+    void topicReplicatedMoreThanTheBrokersIsFound() {
+        Manifests m = edit("overlays/local", "KafkaTopic", "conduit.posts", t -> ((ObjectNode) t.get("spec")).put("replicas", 3));
+        expect(Policies.kafka(m, java.util.Set.of()), "KafkaTopic conduit/conduit.posts", "replicas 3 but cluster conduit has 1 broker");
+    }
+
+    @Test
+    void undeclaredTopicIsFound() {
+        Manifests m = Kustomize.manifests("overlays/local");
+        expect(Policies.kafka(m, java.util.Set.of("conduit.dlq.user-service")), "topic conduit.dlq.user-service",
+                "has no KafkaTopic");
+    }
+
+    @Test
+    void replicaSetSizeMismatchIsFound() {
+        Manifests m = edit("overlays/prod", "Job", "mongodb-rs-init", j -> {
+            for (JsonNode env : container(j).get("env")) {
+                if (env.get("name").asText().equals("MONGODB_REPLICAS")) {
+                    ((ObjectNode) env).put("value", "1");
+                }
+            }
+        });
+        expect(Policies.mongodb(m), "Job conduit/mongodb-rs-init container rs-init", "MONGODB_REPLICAS=1 but StatefulSet conduit/mongodb has 3");
+    }
+
+    @Test
+    void replicasUnderAnAutoscalerAreFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "gateway", d -> ((ObjectNode) d.get("spec")).put("replicas", 2));
+        expect(Policies.selectors(m), "Deployment conduit/gateway", "sets spec.replicas although HorizontalPodAutoscaler");
+    }
+
+    @Test
+    void secondPublicEntryIsFound() {
+        Manifests m = edit("overlays/prod", "Service", "user-service", s -> ((ObjectNode) s.get("spec")).put("type", "NodePort"));
+        expect(Policies.exposure(m, "gateway"), "Service conduit/user-service", "type NodePort");
+    }
+
+    @Test
+    void singleReplicaInProductionIsFound() {
+        Manifests m = edit("overlays/prod", "HorizontalPodAutoscaler", "post-service", h -> ((ObjectNode) h.get("spec")).put("minReplicas", 1));
+        expect(Policies.production(m, ServiceContract.services()), "Deployment conduit/post-service", "runs 1 replica(s) at least");
+    }
+
+    @Test
+    void objectOutsideTheNamespaceIsFound() {
+        Manifests m = edit("overlays/prod", "HorizontalPodAutoscaler", "gateway", h -> ((ObjectNode) h.get("metadata")).remove("namespace"));
+        expect(Policies.namespaces(m), "HorizontalPodAutoscaler gateway", "not in namespace conduit");
+    }
+
+    // ---- network policies ---------------------------------------------------------------------
+
+    @Test
+    void policyWhoseSelectorMissesItsPodIsFound() {
+        // default deny still holds, so the typo cuts post-service off entirely
+        Manifests m = edit("overlays/prod", "NetworkPolicy", "post-service",
+                np -> ((ObjectNode) np.at("/spec/podSelector/matchLabels")).put("app", "post-svc"));
+        expect(NetworkPolicyTest.compare(m, NetworkPolicyTest.expected(m)),
+                "in the design but blocked: gateway -> post-service:8082/TCP", "");
+        expect(NetworkPolicyTest.compare(m, NetworkPolicyTest.expected(m)),
+                "in the design but blocked: post-service -> mongodb:27017/TCP", "");
+        expect(Policies.selectors(m), "NetworkPolicy conduit/post-service", "matches no pod");
+    }
+
+    @Test
+    void missingDefaultDenyIsFound() {
+        Manifests m = edit("overlays/prod", "NetworkPolicy", "default-deny-all",
+                np -> ((ObjectNode) np.get("spec")).putObject("podSelector").putObject("matchLabels").put("app", "nothing"));
+        expect(Policies.production(m, ServiceContract.services()), "no default-deny NetworkPolicy", "");
+    }
+
+    @Test
+    void pathOpenedAtBothEndsIsFound() {
+        Manifests gatewayEgress = edit("overlays/prod", "NetworkPolicy", "gateway", np -> {
+            ObjectNode rule = ((ArrayNode) np.at("/spec/egress")).addObject();
+            rule.putArray("to").addObject().putObject("podSelector").putObject("matchLabels").put("app", "mongodb");
+        });
+        // one end alone is not enough: MongoDB's own policy still refuses the gateway
+        assertTrue(NetworkPolicyTest.compare(gatewayEgress, NetworkPolicyTest.expected(gatewayEgress)).isEmpty());
+        Manifests both = editAgain(gatewayEgress, "NetworkPolicy", "mongodb",
+                np -> ((ArrayNode) np.at("/spec/ingress/0/from/0/podSelector/matchExpressions/0/values")).add("gateway"));
+        expect(NetworkPolicyTest.compare(both, NetworkPolicyTest.expected(both)),
+                "allowed but not in the design: gateway -> mongodb:27017/TCP", "");
+    }
+
+    @Test
+    void blockedDesignPathIsFound() {
+        Manifests m = edit("overlays/local", "NetworkPolicy", "post-service",
+                np -> ((ArrayNode) np.at("/spec/ingress/0/from")).remove(1));
+        expect(NetworkPolicyTest.compare(m, NetworkPolicyTest.expected(m)),
+                "in the design but blocked: comment-service -> post-service:8082/TCP", "");
+    }
+
+    @Test
+    void podSelectorOnlyPeerDoesNotAdmitAnotherNamespace() {
+        Manifests m = edit("overlays/local", "NetworkPolicy", "gateway", np -> {
+            ObjectNode from = (ObjectNode) np.at("/spec/ingress/0/from/0");
+            from.remove("podSelector");
+            from.set("namespaceSelector", new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance));
+        });
+        expect(NetworkPolicyTest.compare(m, NetworkPolicyTest.expected(m)), "allowed but not in the design: other/intruder -> gateway:8080/TCP", "");
+    }
+
+    // ---- Dockerfiles --------------------------------------------------------------------------
+
+    @Test
+    void rootUserAndLatestBaseAreFound() {
+        List<String> problems = DockerfileTest.check(List.of("FROM registry.example/base:latest", "EXPOSE 8080",
+                "USER root", "ENTRYPOINT [\"./application\"]"), 8080, false);
+        expect(problems, "base image 'registry.example/base:latest'", "`latest`");
+        expect(problems, "numeric non-root USER", "has root");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** Renders the target, applies the edit to one object, and reads the result as the checks do. */
+    static Manifests edit(String target, String kind, String name, Consumer<ObjectNode> edit) {
+        try {
+            List<JsonNode> docs = Manifests.YAML.readValues(Manifests.YAML.getFactory().createParser(Kustomize.render(target)),
+                    JsonNode.class).readAll();
+            boolean found = false;
+            StringBuilder yaml = new StringBuilder();
+            for (JsonNode doc : docs) {
+                if (doc.path("kind").asText().equals(kind) && doc.path("metadata").path("name").asText().equals(name)) {
+                    edit.accept((ObjectNode) doc);
+                    found = true;
+                }
+                yaml.append(Manifests.YAML.writeValueAsString(doc));
+            }
+            assertTrue(found, kind + " " + name + " is not in " + target);
+            return Manifests.parse(target + " (edited)", yaml.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Manifests editAgain(Manifests edited, String kind, String name, Consumer<ObjectNode> edit) {
+        StringBuilder yaml = new StringBuilder();
+        try {
+            for (Manifests.Manifest o : edited.all) {
+                JsonNode doc = o.raw().deepCopy();
+                if (o.typed().getKind().equals(kind) && o.typed().getMetadata().getName().equals(name)) {
+                    edit.accept((ObjectNode) doc);
+                }
+                yaml.append(Manifests.YAML.writeValueAsString(doc));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Manifests.parse(edited.target, yaml.toString());
+    }
+
+    private static ObjectNode container(ObjectNode workload) {
+        return (ObjectNode) workload.at("/spec/template/spec/containers/0");
+    }
+
+    private static void expect(List<String> violations, String object, String problem) {
+        for (String v : violations) {
+            if (v.contains(object) && v.contains(problem)) {
+                return;
+            }
+        }
+        fail("expected a violation naming '" + object + "' with '" + problem + "', got:\n  " + String.join("\n  ", violations));
+    }
+}

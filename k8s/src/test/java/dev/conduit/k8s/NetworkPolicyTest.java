@@ -1,0 +1,84 @@
+package dev.conduit.k8s;
+
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * With the network-policies component, exactly the connections the design makes get through:
+ * evaluated as a matrix of every pod (and the peers around the namespace) to every port.
+ */
+class NetworkPolicyTest {
+
+    /** The design's calls. Every pod of the namespace may also resolve names (added below). */
+    static final Set<String> DESIGN = Set.of(
+            "ingress-nginx/controller -> gateway:8080/TCP",
+            "gateway -> user-service:8081/TCP",
+            "gateway -> post-service:8082/TCP",
+            "gateway -> comment-service:8083/TCP",
+            "comment-service -> post-service:8082/TCP",
+            "user-service -> mongodb:27017/TCP",
+            "post-service -> mongodb:27017/TCP",
+            "comment-service -> mongodb:27017/TCP",
+            "user-service -> conduit-kafka:9092/TCP",
+            "post-service -> conduit-kafka:9092/TCP",
+            "comment-service -> conduit-kafka:9092/TCP",
+            // infrastructure among itself
+            "mongodb -> mongodb:27017/TCP",
+            "mongodb-rs-init -> mongodb:27017/TCP",
+            "conduit-kafka -> conduit-kafka:9090/TCP",
+            "conduit-kafka -> conduit-kafka:9091/TCP",
+            "conduit-entity-operator -> conduit-kafka:9091/TCP",
+            "conduit-entity-operator -> apiserver:443/TCP",
+            "conduit-entity-operator -> apiserver:6443/TCP",
+            "strimzi/cluster-operator -> conduit-kafka:9090/TCP",
+            "strimzi/cluster-operator -> conduit-kafka:9091/TCP");
+
+    @TestFactory
+    Stream<DynamicTest> exactlyTheDesignedConnectionsAreAllowed() {
+        return Kustomize.targets().stream()
+                .filter(target -> !Kustomize.manifests(target).of(NetworkPolicy.class).isEmpty())
+                .map(target -> DynamicTest.dynamicTest(target, () -> {
+                    Manifests m = Kustomize.manifests(target);
+                    List<String> violations = compare(m, expected(m));
+                    if (!violations.isEmpty()) {
+                        fail("[" + target + "] network policies do not implement the design:\n  "
+                                + String.join("\n  ", violations));
+                    }
+                }));
+    }
+
+    @org.junit.jupiter.api.Test
+    void productionAndLocalBothUseTheNetworkPolicies() {
+        for (String overlay : Kustomize.overlays()) {
+            assertFalse(Kustomize.manifests(overlay).of(NetworkPolicy.class).isEmpty(),
+                    overlay + " does not include components/network-policies");
+        }
+    }
+
+    static Set<String> expected(Manifests m) {
+        Set<String> expected = new TreeSet<>(DESIGN);
+        NetworkModel.pods(m).forEach(p -> {
+            expected.add(p.display() + " -> kube-system/kube-dns:53/UDP");
+            expected.add(p.display() + " -> kube-system/kube-dns:53/TCP");
+        });
+        return expected;
+    }
+
+    static List<String> compare(Manifests m, Set<String> expected) {
+        Set<String> allowed = NetworkModel.allowedFlows(m);
+        List<String> out = new ArrayList<>();
+        allowed.stream().filter(f -> !expected.contains(f)).forEach(f -> out.add("allowed but not in the design: " + f));
+        expected.stream().filter(f -> !allowed.contains(f)).forEach(f -> out.add("in the design but blocked: " + f));
+        return out;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.conduit.k8s;
+
+import dev.conduit.k8s.Manifests.Manifest;
+import dev.conduit.k8s.Manifests.Workload;
+import dev.conduit.k8s.ServiceContract.Row;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static dev.conduit.k8s.Policies.list;
+
+/** Each service gets every setting it reads, with values that point at things that exist. */
+final class ServiceChecks {
+
+    static final String JWT_SECRET = "conduit-jwt";
+    static final String PRIVATE_KEY = "jwt-private.pem";
+    /** The one service allowed to hold the signing key. */
+    static final String SIGNER = "user-service";
+
+    private ServiceChecks() {
+    }
+
+    /** A variable's value as the pod will see it: a literal, or where it comes from. */
+    record Value(String literal, String source) {
+    }
+
+    static List<String> configuration(Manifests m, Map<String, Row> table) {
+        List<String> out = new ArrayList<>();
+        for (Row row : table.values()) {
+            String service = row.service();
+            Optional<Deployment> deployment = m.find(Deployment.class, service);
+            if (deployment.isEmpty()) {
+                out.add("Deployment " + service + " is missing");
+                continue;
+            }
+            String id = Manifest.id(deployment.get());
+            Optional<Container> container = deployment.get().getSpec().getTemplate().getSpec().getContainers().stream()
+                    .filter(c -> c.getName().equals(service)).findFirst();
+            if (container.isEmpty()) {
+                out.add(id + ": no container named " + service);
+                continue;
+            }
+            Map<String, Value> env = environment(m, container.get());
+            Set<String> required = new TreeSet<>(row.variables());
+            Set<String> fromProperties = ServiceContract.variablesReadBy(service);
+            required.addAll(fromProperties);
+            for (String variable : required) {
+                if (!env.containsKey(variable)) {
+                    String where = fromProperties.contains(variable)
+                            ? service + "/src/main/resources/application.properties" : "k8s/README.md";
+                    out.add(id + ": " + service + " reads " + variable + " (" + where + ") but its container does not set it");
+                }
+            }
+            for (String variable : env.keySet()) {
+                if (!required.contains(variable)) {
+                    out.add(id + ": sets " + variable + ", which " + service
+                            + " does not read (neither its application.properties nor the k8s/README.md table names it)");
+                }
+            }
+            String where = id + " container " + service;
+            int port = row.port();
+            boolean declared = list(container.get().getPorts()).stream().anyMatch(p -> p.getContainerPort() == port);
+            if (!declared) {
+                out.add(where + ": does not declare containerPort " + port + " (k8s/README.md)");
+            }
+            Integer propertiesPort = ServiceContract.httpPort(service);
+            if (propertiesPort != null && propertiesPort != port) {
+                out.add(where + ": k8s/README.md says port " + port + " but application.properties has quarkus.http.port=" + propertiesPort);
+            }
+            Value portValue = env.get("QUARKUS_HTTP_PORT");
+            if (portValue != null && !String.valueOf(port).equals(portValue.literal())) {
+                out.add(where + ": QUARKUS_HTTP_PORT=" + portValue.literal() + " but the service listens on " + port);
+            }
+            env.forEach((name, value) -> out.addAll(value(m, where, name, value, deployment.get(), container.get())));
+        }
+        out.addAll(privateKeyOnlyInSigner(m));
+        return out;
+    }
+
+    private static List<String> value(Manifests m, String where, String name, Value value, Deployment d, Container c) {
+        List<String> out = new ArrayList<>();
+        String literal = value.literal();
+        if (literal != null && name.matches(".*(PASSWORD|SECRET|TOKEN|_URI)$") && literal.contains("@")
+                || literal != null && name.matches(".*(PASSWORD|SECRET|TOKEN)$")) {
+            out.add(where + ": " + name + " carries a credential as plain text; read it from a Secret");
+        }
+        if (literal == null) {
+            return out;
+        }
+        if (name.endsWith("_SERVICE_URL")) {
+            URI uri = URI.create(literal);
+            String host = uri.getHost();
+            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            Optional<Service> service = m.service(host);
+            if (service.isEmpty()) {
+                out.add(where + ": " + name + "=" + literal + " names Service " + host + ", which does not exist");
+            } else {
+                Optional<ServicePort> servicePort = list(service.get().getSpec().getPorts()).stream()
+                        .filter(p -> p.getPort() == port).findFirst();
+                if (servicePort.isEmpty()) {
+                    out.add(where + ": " + name + "=" + literal + " but Service " + host + " has no port " + port);
+                }
+                String expected = name.substring(0, name.length() - "_URL".length()).toLowerCase().replace('_', '-');
+                if (!host.equals(expected)) {
+                    out.add(where + ": " + name + " points at " + host + ", expected " + expected);
+                }
+            }
+        }
+        if (name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
+            for (String server : literal.split(",")) {
+                String[] hostPort = server.strip().split(":");
+                String host = hostPort[0];
+                int port = hostPort.length > 1 ? Integer.parseInt(hostPort[1]) : -1;
+                Optional<Kafka> kafka = m.of(Kafka.class).stream()
+                        .filter(k -> host.equals(k.getMetadata().getName() + "-kafka-bootstrap")).findFirst();
+                if (kafka.isEmpty()) {
+                    out.add(where + ": KAFKA_BOOTSTRAP_SERVERS names " + host + ", which is no Kafka cluster's bootstrap Service");
+                    continue;
+                }
+                Optional<GenericKafkaListener> listener = kafka.get().getSpec().getKafka().getListeners().stream()
+                        .filter(l -> l.getPort() == port).findFirst();
+                if (listener.isEmpty()) {
+                    out.add(where + ": KAFKA_BOOTSTRAP_SERVERS port " + port + " is no listener of " + Manifest.id(kafka.get()));
+                } else if (listener.get().isTls() || listener.get().getAuth() != null) {
+                    out.add(where + ": listener " + listener.get().getName()
+                            + " needs TLS or authentication, which the services are not configured for");
+                }
+            }
+        }
+        if (name.endsWith("_KEY_LOCATION")) {
+            out.addAll(keyFile(where, name, literal, d, c));
+        }
+        return out;
+    }
+
+    /** A key location is a file: URL inside a Secret volume that projects exactly that file. */
+    private static List<String> keyFile(String where, String name, String location, Deployment d, Container c) {
+        List<String> out = new ArrayList<>();
+        if (!location.startsWith("file:")) {
+            out.add(where + ": " + name + "=" + location + " must be a file: URL (keys come from a Secret mounted as files)");
+            return out;
+        }
+        String path = location.substring("file:".length());
+        String dir = path.substring(0, path.lastIndexOf('/'));
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        Optional<VolumeMount> mount = list(c.getVolumeMounts()).stream().filter(vm -> vm.getMountPath().equals(dir)).findFirst();
+        if (mount.isEmpty()) {
+            out.add(where + ": " + name + " reads " + path + " but nothing is mounted at " + dir);
+            return out;
+        }
+        Optional<Volume> volume = list(d.getSpec().getTemplate().getSpec().getVolumes()).stream()
+                .filter(v -> v.getName().equals(mount.get().getName())).findFirst();
+        if (volume.isEmpty() || volume.get().getSecret() == null) {
+            out.add(where + ": " + name + " reads " + path + " from volume " + mount.get().getName() + ", which is not a Secret");
+            return out;
+        }
+        List<KeyToPath> items = list(volume.get().getSecret().getItems());
+        if (items.stream().noneMatch(i -> i.getPath().equals(file))) {
+            out.add(where + ": " + name + " reads " + file + " but Secret volume " + volume.get().getName()
+                    + " projects only " + items.stream().map(KeyToPath::getPath).toList());
+        }
+        if (!Boolean.TRUE.equals(mount.get().getReadOnly())) {
+            out.add(where + ": key volume " + mount.get().getName() + " is not mounted readOnly");
+        }
+        return out;
+    }
+
+    /** The JWT signing key reaches user-service's pods and no others. */
+    static List<String> privateKeyOnlyInSigner(Manifests m) {
+        List<String> out = new ArrayList<>();
+        for (Workload w : m.workloads()) {
+            for (Volume v : list(w.template().getSpec().getVolumes())) {
+                if (v.getSecret() == null || !JWT_SECRET.equals(v.getSecret().getSecretName())) {
+                    continue;
+                }
+                List<KeyToPath> items = list(v.getSecret().getItems());
+                if (items.isEmpty()) {
+                    out.add(w.id() + " volume " + v.getName() + ": mounts every key of Secret " + JWT_SECRET
+                            + "; list the keys (items) so the private key is projected only where it is needed");
+                } else if (!w.name().equals(SIGNER) && items.stream().anyMatch(i -> i.getKey().equals(PRIVATE_KEY))) {
+                    out.add(w.id() + " volume " + v.getName() + ": projects " + PRIVATE_KEY + "; only " + SIGNER + " may hold it");
+                }
+            }
+            for (Container c : Policies.allContainers(w.template().getSpec())) {
+                for (EnvVar e : list(c.getEnv())) {
+                    if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+                            && JWT_SECRET.equals(e.getValueFrom().getSecretKeyRef().getName())
+                            && PRIVATE_KEY.equals(e.getValueFrom().getSecretKeyRef().getKey()) && !w.name().equals(SIGNER)) {
+                        out.add(w.id() + " container " + c.getName() + ": reads " + PRIVATE_KEY + "; only " + SIGNER + " may hold it");
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Name -> value of every variable the container gets, from env and from envFrom ConfigMaps. */
+    static Map<String, Value> environment(Manifests m, Container c) {
+        Map<String, Value> env = new LinkedHashMap<>();
+        for (EnvFromSource from : list(c.getEnvFrom())) {
+            if (from.getConfigMapRef() != null) {
+                Optional<ConfigMap> cm = m.configMap(from.getConfigMapRef().getName());
+                String prefix = from.getPrefix() == null ? "" : from.getPrefix();
+                cm.ifPresent(map -> (map.getData() == null ? Map.<String, String>of() : map.getData())
+                        .forEach((k, v) -> env.put(prefix + k, new Value(v, "ConfigMap " + map.getMetadata().getName()))));
+            }
+        }
+        for (EnvVar e : list(c.getEnv())) {
+            if (e.getValueFrom() == null) {
+                env.put(e.getName(), new Value(e.getValue() == null ? "" : e.getValue(), "env"));
+            } else if (e.getValueFrom().getSecretKeyRef() != null) {
+                env.put(e.getName(), new Value(null, "Secret " + e.getValueFrom().getSecretKeyRef().getName()));
+            } else if (e.getValueFrom().getConfigMapKeyRef() != null) {
+                String cmName = e.getValueFrom().getConfigMapKeyRef().getName();
+                String key = e.getValueFrom().getConfigMapKeyRef().getKey();
+                String literal = m.configMap(cmName).map(cm -> cm.getData() == null ? null : cm.getData().get(key)).orElse(null);
+                env.put(e.getName(), new Value(literal, "ConfigMap " + cmName));
+            } else {
+                env.put(e.getName(), new Value(null, "downward API"));
+            }
+        }
+        return env;
+    }
+}

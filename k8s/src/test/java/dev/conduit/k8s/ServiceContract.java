@@ -1,0 +1,139 @@
+package dev.conduit.k8s;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What the services expect of the cluster, read from their own sources and from k8s/README.md:
+ * the port and environment variables of each service, the topics they use, the Secrets created by hand.
+ */
+final class ServiceContract {
+
+    static final Path README = Kustomize.K8S.resolve("README.md");
+
+    /** One row of the README's table: a service, its port, the variables it reads. */
+    record Row(String service, int port, Set<String> variables) {
+    }
+
+    private static final Pattern ROW = Pattern.compile(
+            "^\\|\\s*([a-z][a-z-]*)\\s*\\|\\s*(\\d{2,5})\\s*\\|(.*)\\|\\s*$");
+    private static final Pattern BACKTICKED = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
+    private static final Pattern HTTP_PORT = Pattern.compile("^quarkus\\.http\\.port\\s*=\\s*(\\d+)\\s*$", Pattern.MULTILINE);
+    private static final Pattern TOPIC_PROPERTY = Pattern.compile(
+            "^(?:%[a-z]+\\.)?mp\\.messaging\\.(?:incoming|outgoing)\\.[^.=\\s]+\\.(?:topic|dead-letter-queue\\.topic)\\s*=\\s*(\\S+)\\s*$",
+            Pattern.MULTILINE);
+    private static final Pattern INCOMING = Pattern.compile("^(?:%[a-z]+\\.)?mp\\.messaging\\.incoming\\.", Pattern.MULTILINE);
+    private static final Pattern TOPIC_LITERAL = Pattern.compile("\"(conduit\\.[a-z0-9][a-z0-9.-]*[a-z0-9])\"");
+    private static final Pattern SECRET_COMMAND = Pattern.compile("create secret (?:generic|tls) ([a-z0-9][a-z0-9-]*)");
+
+    private ServiceContract() {
+    }
+
+    /** The table under "What each service runs with" in k8s/README.md. */
+    static Map<String, Row> table() {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (String line : read(README).split("\n")) {
+            Matcher m = ROW.matcher(line.strip());
+            if (m.matches()) {
+                Set<String> vars = new TreeSet<>();
+                Matcher v = BACKTICKED.matcher(m.group(3));
+                while (v.find()) {
+                    vars.add(v.group(1));
+                }
+                rows.put(m.group(1), new Row(m.group(1), Integer.parseInt(m.group(2)), vars));
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalStateException(README + " has no service table (| service | port | variables |)");
+        }
+        return rows;
+    }
+
+    static Path properties(String service) {
+        return Kustomize.REPO.resolve(service).resolve("src/main/resources/application.properties");
+    }
+
+    /** Environment variables the service's application.properties reads: every ${NAME} or ${NAME:default}. */
+    static Set<String> variablesReadBy(String service) {
+        Set<String> vars = new TreeSet<>();
+        Matcher m = ENV_REFERENCE.matcher(readIfExists(properties(service)));
+        while (m.find()) {
+            vars.add(m.group(1));
+        }
+        return vars;
+    }
+
+    static Integer httpPort(String service) {
+        Matcher m = HTTP_PORT.matcher(readIfExists(properties(service)));
+        return m.find() ? Integer.parseInt(m.group(1)) : null;
+    }
+
+    /**
+     * Topics the platform uses: named in the event contract (events module) or in a service's
+     * messaging configuration, plus the dead-letter topic of every service that consumes.
+     */
+    static Set<String> topics(Set<String> services) {
+        Set<String> topics = new TreeSet<>();
+        Path events = Kustomize.REPO.resolve("events/src/main/java");
+        if (Files.isDirectory(events)) {
+            try (Stream<Path> files = Files.walk(events)) {
+                files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                    Matcher m = TOPIC_LITERAL.matcher(read(f));
+                    while (m.find()) {
+                        topics.add(m.group(1));
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (String service : services) {
+            String props = readIfExists(properties(service));
+            Matcher m = TOPIC_PROPERTY.matcher(props);
+            while (m.find()) {
+                topics.add(m.group(1));
+            }
+            if (INCOMING.matcher(props).find()) {
+                topics.add("conduit.dlq." + service);
+            }
+        }
+        return topics;
+    }
+
+    /** Secrets k8s/README.md tells the operator to create (`kubectl create secret generic|tls NAME`). */
+    static Set<String> documentedSecrets() {
+        Set<String> names = new TreeSet<>();
+        Matcher m = SECRET_COMMAND.matcher(read(README));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static String readIfExists(Path file) {
+        return Files.isRegularFile(file) ? read(file) : "";
+    }
+
+    static List<String> services() {
+        return List.copyOf(table().keySet());
+    }
+}
