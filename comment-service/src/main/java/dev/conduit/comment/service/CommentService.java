@@ -1,0 +1,194 @@
+package dev.conduit.comment.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.comment.ArticleDocument;
+import dev.conduit.comment.CommentDocument;
+import dev.conduit.comment.event.CommentEventRelay;
+import dev.conduit.comment.repository.ArticleRepository;
+import dev.conduit.comment.repository.CommentRepository;
+import dev.conduit.events.comment.CommentAdded;
+import dev.conduit.events.comment.CommentDeleted;
+import dev.conduit.support.error.ApiException;
+import dev.conduit.support.outbox.PendingEvent;
+import dev.conduit.support.readmodel.AuthorDirectory;
+import dev.conduit.support.readmodel.AuthorDirectory.Author;
+import dev.conduit.support.security.Caller;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The rules of comments: who may write and delete them, and what becomes of them with their article. */
+@ApplicationScoped
+public class CommentService {
+
+    private static final int MAX_CASCADE_ROUNDS = 5;
+
+    private final CommentRepository comments;
+    private final ArticleRepository articles;
+    private final ArticleLocator locator;
+    private final AuthorDirectory authors;
+    private final CommentEventRelay relay;
+    private final ObjectMapper json;
+
+    public CommentService(CommentRepository comments, ArticleRepository articles, ArticleLocator locator,
+                          AuthorDirectory authors, CommentEventRelay relay, ObjectMapper json) {
+        this.comments = comments;
+        this.articles = articles;
+        this.locator = locator;
+        this.authors = authors;
+        this.relay = relay;
+        this.json = json;
+    }
+
+    void createIndexes(@Observes StartupEvent event) {
+        comments.createIndexes().chain(articles::createIndexes).await().atMost(Duration.ofSeconds(30));
+    }
+
+    /** A comment as the caller (if any) sees it: its author's public profile and whether the caller follows them. */
+    public record CommentView(CommentDocument comment, Author author, boolean following) {
+    }
+
+    public Uni<List<CommentView>> list(String slug, Caller caller) {
+        return locator.bySlug(slug)
+                .chain(article -> comments.listLive(article.id))
+                .chain(found -> views(found, caller));
+    }
+
+    public Uni<CommentView> add(String slug, Caller caller, String body) {
+        return locator.bySlug(slug)
+                .chain(article -> comments.nextId().chain(id -> {
+                    CommentDocument comment = new CommentDocument();
+                    comment.id = id;
+                    comment.articleId = article.id;
+                    comment.authorId = caller.id();
+                    comment.authorUsername = caller.username();
+                    comment.body = body;
+                    comment.createdAt = Instant.now();
+                    comment.updatedAt = comment.createdAt;
+                    comment.version = 1;
+                    comment.pendingEvents.add(event(CommentAdded.TYPE, CommentAdded.SCHEMA_VERSION, 1, article.id,
+                            new CommentAdded(id, article.id, caller.id(), body)));
+                    return comments.persist(comment);
+                }))
+                .invoke(comment -> relay.publishSoon(comment.id))
+                .chain(this::unlessArticleWentMeanwhile)
+                .chain(comment -> views(List.of(comment), caller))
+                .map(views -> views.get(0));
+    }
+
+    public Uni<Void> delete(String slug, Caller caller, long commentId) {
+        return locator.bySlug(slug)
+                .chain(article -> comments.findById(commentId).map(comment -> {
+                    if (comment == null || comment.deleted || !article.id.equals(comment.articleId)) {
+                        throw ApiException.notFound("comment");
+                    }
+                    if (!comment.authorId.equals(caller.id())) {
+                        throw ApiException.forbidden("only the author may delete this comment");
+                    }
+                    return comment;
+                }))
+                .chain(comment -> comments.markDeleted(comment.id, comment.version, deletedEvent(comment))
+                        .map(applied -> {
+                            if (!applied) {
+                                // it went first: deleted by a racing request or with its article
+                                throw ApiException.notFound("comment");
+                            }
+                            relay.publishSoon(comment.id);
+                            return null;
+                        }));
+    }
+
+    /**
+     * Deletes every live comment of {@code articleId}, each with its {@code CommentDeleted} event.
+     * Safe to repeat: a redelivered {@code ArticleDeleted} finds nothing left to do.
+     */
+    public Uni<Void> deleteAllOf(String articleId) {
+        return cascade(articleId, 1);
+    }
+
+    private Uni<Void> cascade(String articleId, int round) {
+        return comments.listLive(articleId).chain(live -> {
+            if (live.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return Multi.createFrom().iterable(live)
+                    .onItem().transformToUniAndConcatenate(comment ->
+                            comments.markDeleted(comment.id, comment.version, deletedEvent(comment))
+                                    .invoke(applied -> {
+                                        if (applied) {
+                                            relay.publishSoon(comment.id);
+                                        }
+                                    }))
+                    .collect().asList()
+                    .chain(results -> {
+                        if (!results.contains(false)) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        if (round >= MAX_CASCADE_ROUNDS) {
+                            return Uni.createFrom().failure(new IllegalStateException(
+                                    "comments of article " + articleId + " kept changing during the cascade"));
+                        }
+                        // a comment changed under us (a racing delete): look again
+                        return cascade(articleId, round + 1);
+                    });
+        });
+    }
+
+    /**
+     * A comment stored while its article's {@code ArticleDeleted} was being applied could miss the
+     * cascade: the comment is written first and the article checked after, and the cascade marks the
+     * article before it looks for comments, so one of the two always sees the other.
+     */
+    private Uni<CommentDocument> unlessArticleWentMeanwhile(CommentDocument comment) {
+        return articles.findById(comment.articleId).chain(article -> {
+            if (article != null && !article.deleted) {
+                return Uni.createFrom().item(comment);
+            }
+            return comments.markDeleted(comment.id, comment.version, deletedEvent(comment))
+                    .invoke(applied -> relay.publishSoon(comment.id))
+                    .chain(() -> Uni.createFrom().failure(ApiException.notFound("article")));
+        });
+    }
+
+    private Uni<List<CommentView>> views(List<CommentDocument> found, Caller caller) {
+        Set<String> authorIds = new HashSet<>();
+        Map<String, String> fallbackNames = new HashMap<>();
+        for (CommentDocument c : found) {
+            authorIds.add(c.authorId);
+            fallbackNames.putIfAbsent(c.authorId, c.authorUsername);
+        }
+        Uni<List<String>> following = caller == null ? Uni.createFrom().item(List.of()) : authors.followingOf(caller.id());
+        return Uni.combine().all().unis(authors.byIds(authorIds, caller, fallbackNames), following).asTuple()
+                .map(t -> {
+                    Set<String> followed = Set.copyOf(t.getItem2());
+                    return found.stream()
+                            .map(c -> new CommentView(c, t.getItem1().get(c.authorId), followed.contains(c.authorId)))
+                            .toList();
+                });
+    }
+
+    private PendingEvent deletedEvent(CommentDocument comment) {
+        return event(CommentDeleted.TYPE, CommentDeleted.SCHEMA_VERSION, comment.version + 1, comment.articleId,
+                new CommentDeleted(comment.id, comment.articleId, comment.authorId));
+    }
+
+    /** Comment events are keyed by their article, so one article's comment events stay in one partition. */
+    private PendingEvent event(String type, int schemaVersion, long version, String articleId, Object data) {
+        try {
+            return PendingEvent.of(type, schemaVersion, version, json.writeValueAsString(data)).keyedBy(articleId);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + type, e);
+        }
+    }
+}
