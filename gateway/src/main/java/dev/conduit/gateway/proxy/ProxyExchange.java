@@ -120,6 +120,8 @@ final class ProxyExchange {
             }
             HttpClientRequest outbound = ar.result();
             attempt.outbound = outbound;
+            // failures reach onExchangeFailure through response(); unhandled, Vert.x would also log each as an error
+            outbound.exceptionHandler(e -> LOG.debugf("request to %s failed: %s", downstream.name(), e));
             if (clientGone || committed) {
                 attempt.abandon();
                 return;
@@ -245,8 +247,10 @@ final class ProxyExchange {
         });
         // a body cut short must reach the client as a broken response, not as a complete short one
         inbound.exceptionHandler(e -> {
-            LOG.debugf("%s broke off its response: %s", downstream.name(), e);
-            response.reset();
+            if (!clientGone) {
+                LOG.debugf("%s broke off its response: %s", downstream.name(), e);
+                response.reset();
+            }
         });
         inbound.endHandler(v -> {
             if (!clientGone) {
