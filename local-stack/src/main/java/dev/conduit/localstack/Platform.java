@@ -82,6 +82,7 @@ public final class Platform implements AutoCloseable {
     private final PrintStream out;
     private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
     private DataDir data;
+    private JwtKeys keys;
 
     public Platform(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -126,7 +127,7 @@ public final class Platform implements AutoCloseable {
                         + "); stop it with ./conduit stop");
             });
             boolean fresh = data.isNew();
-            JwtKeys keys = JwtKeys.ensure(data.keys());
+            keys = JwtKeys.ensure(data.keys());
             List<Service> services = services(keys);
             services.forEach(s -> {
                 if (!Files.isRegularFile(s.runner(settings.home()))) {
@@ -154,6 +155,26 @@ public final class Platform implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Stops one service (SIGTERM), leaving the rest running: to test how the others cope. */
+    public void stopService(String name) {
+        ChildProcess child;
+        synchronized (children) {
+            child = children.stream().filter(c -> c.name().equals(name) && c.isAlive()).findFirst()
+                    .orElseThrow(() -> new LaunchException(name + " is not running"));
+            children.remove(child);
+        }
+        child.stop(STOP_GRACE);
+    }
+
+    /** Starts one service again (after {@link #stopService}) and waits until it is ready. */
+    public void startService(String name) {
+        Service service = services(keys).stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new LaunchException("no service " + name));
+        ChildProcess child = track(startService(service));
+        awaitAll(Map.of(child, ChildProcess.Ready.http(URI.create("http://127.0.0.1:" + service.port() + "/q/health/ready"))),
+                SERVICE_TIMEOUT);
     }
 
     private ChildProcess startService(Service service) {
