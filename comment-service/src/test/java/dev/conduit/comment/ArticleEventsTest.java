@@ -1,0 +1,188 @@
+package dev.conduit.comment;
+
+import dev.conduit.comment.Fixtures.User;
+import dev.conduit.comment.repository.ArticleRepository;
+import dev.conduit.comment.repository.CommentRepository;
+import dev.conduit.events.Topics;
+import dev.conduit.localstack.testing.Poll;
+import dev.conduit.localstack.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.conduit.comment.Fixtures.WAIT;
+import static dev.conduit.comment.Fixtures.article;
+import static dev.conduit.comment.Fixtures.awaitGone;
+import static dev.conduit.comment.Fixtures.awaitReachable;
+import static dev.conduit.comment.Fixtures.comment;
+import static dev.conduit.comment.Fixtures.commentId;
+import static dev.conduit.comment.Fixtures.postEvent;
+import static dev.conduit.comment.Fixtures.publishedArticle;
+import static dev.conduit.comment.Fixtures.unique;
+import static dev.conduit.comment.Fixtures.user;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The article read model, driven by post events on the real broker: renames, the delete cascade,
+ * replayed and out-of-order events, poison records.
+ */
+@QuarkusTest
+@WithTestResource(CommentTestResource.class)
+class ArticleEventsTest {
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @Inject
+    ArticleRepository articles;
+    @Inject
+    CommentRepository comments;
+
+    @Test
+    void aRenamedArticleKeepsItsComments() {
+        User jake = user();
+        String before = unique("old-title");
+        String after = unique("new-title");
+        String id = publishedArticle(before, jake.id());
+        long first = commentId(jake, before, "still here after the rename");
+
+        postEvent(id, "ArticleUpdated", 2, article(id, after, jake.id()));
+        awaitReachable(after);
+        given().get("/articles/" + after + "/comments").then().statusCode(200).body("comments.id", contains((int) first));
+        given().get("/articles/" + before + "/comments").then().statusCode(404);
+
+        long second = commentId(jake, after, "under the new slug");
+        given().header("Authorization", jake.auth()).delete("/articles/" + after + "/comments/" + first).then().statusCode(204);
+        given().get("/articles/" + after + "/comments").then().body("comments.id", contains((int) second));
+    }
+
+    @Test
+    void anArticleDeletedOnTheBrokerTakesItsCommentsWithIt() throws Exception {
+        User jake = user();
+        User anna = user();
+        String slug = unique("doomed");
+        String id = publishedArticle(slug, jake.id());
+        long a = commentId(jake, slug, "one");
+        long b = commentId(anna, slug, "two");
+
+        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
+            postEvent(id, "ArticleDeleted", 2, Map.of("articleId", id, "slug", slug, "authorId", jake.id()));
+            awaitGone(slug);
+            assertTrue(comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
+            comment(anna, slug, "too late").statusCode(404);
+            given().header("Authorization", jake.auth()).delete("/articles/" + slug + "/comments/" + a).then().statusCode(404);
+
+            // the cascade tells outside consumers about every comment it removed, keyed by the article
+            List<ConsumerRecord<String, String>> deleted = probe.await(r -> id.equals(r.key())
+                    && "CommentDeleted".equals(header(r, "conduit-event-type")), 2, WAIT);
+            assertEquals(2, deleted.size(), "one CommentDeleted per comment");
+            assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + a)));
+            assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + b)));
+        }
+        // tombstones go once their events are out
+        assertTrue(Poll.until(WAIT, () -> comments.count("articleId", id).await().atMost(Duration.ofSeconds(5)) == 0));
+
+        // a redelivered delete, or a replay of the publication, brings nothing back
+        postEvent(id, "ArticleDeleted", 2, Map.of("articleId", id, "slug", slug, "authorId", jake.id()));
+        postEvent(id, "ArticlePublished", 1, article(id, slug, jake.id()));
+        awaitAfter(id);
+        given().get("/articles/" + slug + "/comments").then().statusCode(404);
+        assertTrue(articles.findById(id).await().atMost(Duration.ofSeconds(5)).deleted);
+    }
+
+    @Test
+    void replayedAndOutOfOrderEventsLeaveTheNewestState() {
+        User jake = user();
+        String id = new ObjectId().toHexString();
+        String v1 = unique("v1");
+        String v2 = unique("v2");
+        String v3 = unique("v3");
+        // the newest first, then the older ones, then the newest again
+        postEvent(id, "ArticleUpdated", 3, article(id, v3, jake.id()));
+        postEvent(id, "ArticlePublished", 1, article(id, v1, jake.id()));
+        postEvent(id, "ArticleUpdated", 2, article(id, v2, jake.id()));
+        postEvent(id, "ArticleUpdated", 3, article(id, v3, jake.id()));
+        awaitAfter(id);
+
+        given().get("/articles/" + v3 + "/comments").then().statusCode(200);
+        given().get("/articles/" + v1 + "/comments").then().statusCode(404);
+        given().get("/articles/" + v2 + "/comments").then().statusCode(404);
+        assertEquals(3, articles.findById(id).await().atMost(Duration.ofSeconds(5)).version);
+        commentId(jake, v3, "on the newest slug");
+
+        // a delete, then stale events arriving late: the article stays deleted
+        postEvent(id, "ArticleDeleted", 4, Map.of("articleId", id, "slug", v3, "authorId", jake.id()));
+        postEvent(id, "ArticleUpdated", 3, article(id, v3, jake.id()));
+        postEvent(id, "ArticlePublished", 1, article(id, v1, jake.id()));
+        awaitAfter(id);
+        given().get("/articles/" + v3 + "/comments").then().statusCode(404);
+        given().get("/articles/" + v1 + "/comments").then().statusCode(404);
+        assertTrue(comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheConsumersGoOn() throws Exception {
+        User jake = user();
+        String id = new ObjectId().toHexString();
+        String marker = unique("poison");
+        try (TopicProbe dlq = new TopicProbe(Topics.deadLetter("comment-service"))) {
+            Fixtures.raw(Topics.POSTS, id, "not json " + marker);
+            Fixtures.raw(Topics.POSTS, id, "{\"type\":\"ArticlePublished\",\"note\":\"" + marker + "\"}");
+            Map<String, Object> noSlug = article(id, null, jake.id());
+            noSlug.put("note", marker);
+            String noSlugId = postEvent(id, "ArticlePublished", 1, noSlug);
+            // types this service does not use, and types it does not know, are skipped, not parked
+            String favorited = postEvent(id, "ArticleFavorited", 2,
+                    Map.of("articleId", id, "userId", jake.id(), "favoritesCount", 1, "note", marker));
+            String unknown = postEvent(id, "ArticleArchived", 3, Map.of("articleId", id, "note", marker));
+            Fixtures.raw(Topics.USERS, jake.id(), "[\"not an envelope\",\"" + marker + "\"]");
+
+            String slug = unique("after-poison");
+            postEvent(id, "ArticlePublished", 4, article(id, slug, jake.id()));
+            awaitReachable(slug);
+            Fixtures.userEvent(jake.id(), "UserRegistered", 1, CommentApiTest.profile(jake, "after poison", null));
+            commentId(jake, slug, "hello");
+            assertTrue(Poll.until(WAIT, () -> "after poison".equals(given().get("/articles/" + slug + "/comments")
+                    .then().extract().path("comments[0].author.bio"))), "the user consumer goes on too");
+
+            List<ConsumerRecord<String, String>> parked = dlq.await(r -> r.value() != null && r.value().contains(marker), 4, WAIT);
+            assertEquals(4, parked.size(), "the four poison records are parked: " + parked);
+            assertTrue(parked.stream().anyMatch(r -> r.value().contains(noSlugId)));
+            List<ConsumerRecord<String, String>> all = dlq.drain(r -> r.value() != null && r.value().contains(marker),
+                    Duration.ofSeconds(2));
+            assertFalse(all.stream().anyMatch(r -> r.value().contains(favorited) || r.value().contains(unknown)),
+                    "skipped types are not poison: " + all);
+            assertTrue(all.stream().anyMatch(r -> Topics.POSTS.equals(header(r, "dead-letter-topic"))), "the DLQ says where from");
+        }
+    }
+
+    /**
+     * Waits until every event already sent for {@code articleId} has been consumed: a marker event
+     * of another article under the same key shares their partition, so it is applied after them.
+     */
+    private static void awaitAfter(String articleId) {
+        String markerId = new ObjectId().toHexString();
+        String markerSlug = unique("marker");
+        Fixtures.event(Topics.POSTS, articleId, markerId, "ArticlePublished", 1, article(markerId, markerSlug, markerId));
+        awaitReachable(markerSlug);
+    }
+
+    static String header(ConsumerRecord<String, String> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
