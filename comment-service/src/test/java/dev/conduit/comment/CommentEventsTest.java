@@ -1,0 +1,105 @@
+package dev.conduit.comment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.comment.Fixtures.User;
+import dev.conduit.comment.repository.CommentRepository;
+import dev.conduit.events.Topics;
+import dev.conduit.localstack.testing.Poll;
+import dev.conduit.localstack.testing.TestServers;
+import dev.conduit.localstack.testing.TopicProbe;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.conduit.comment.ArticleEventsTest.header;
+import static dev.conduit.comment.Fixtures.WAIT;
+import static dev.conduit.comment.Fixtures.commentId;
+import static dev.conduit.comment.Fixtures.publishedArticle;
+import static dev.conduit.comment.Fixtures.unique;
+import static dev.conduit.comment.Fixtures.user;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What comment-service publishes, as it is on the real broker, and that no event is lost while Kafka is down. */
+@QuarkusTest
+@WithTestResource(CommentTestResource.class)
+class CommentEventsTest {
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    CommentRepository comments;
+
+    @Test
+    void addingAndDeletingArePublishedKeyedByTheArticle() throws Exception {
+        User jake = user();
+        String slug = unique("published");
+        String articleId = publishedArticle(slug, jake.id());
+        long id = commentId(jake, slug, "Great read");
+        given().header("Authorization", jake.auth()).delete("/articles/" + slug + "/comments/" + id).then().statusCode(204);
+
+        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
+            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 2, WAIT);
+            assertEquals(List.of("CommentAdded", "CommentDeleted"),
+                    records.stream().map(r -> header(r, "conduit-event-type")).toList());
+            for (int i = 0; i < records.size(); i++) {
+                ConsumerRecord<String, String> record = records.get(i);
+                JsonNode event = json.readTree(record.value());
+                assertEquals(header(record, "conduit-event-type"), event.get("type").asText());
+                assertEquals(header(record, "conduit-event-id"), event.get("eventId").asText());
+                UUID.fromString(event.get("eventId").asText());
+                assertEquals(String.valueOf(id), event.get("aggregateId").asText(), "the aggregate is the comment");
+                assertEquals(i + 1, event.get("aggregateVersion").asLong());
+                assertEquals(1, event.get("schemaVersion").asInt());
+                assertNotNull(Instant.parse(event.get("occurredAt").asText()));
+                assertEquals(id, event.at("/data/commentId").asLong());
+                assertEquals(articleId, event.at("/data/articleId").asText());
+                assertEquals(jake.id(), event.at("/data/authorId").asText());
+            }
+            assertEquals("Great read", json.readTree(records.get(0).value()).at("/data/body").asText());
+            assertTrue(json.readTree(records.get(1).value()).at("/data/body").isMissingNode(), "a deletion carries no body");
+        }
+        // the tombstone is gone once its event is out
+        assertTrue(Poll.until(WAIT, () -> comments.findById(id).await().atMost(Duration.ofSeconds(5)) == null));
+    }
+
+    @Test
+    void aCommentWrittenWhileKafkaIsDownIsAcknowledgedAndPublishedWhenKafkaIsBack() throws Exception {
+        User jake = user();
+        String slug = unique("offline");
+        String articleId = publishedArticle(slug, jake.id());
+        long id;
+        TestServers.stopKafka();
+        try {
+            id = commentId(jake, slug, "written offline");
+            assertEquals(1, comments.findById(id).await().atMost(Duration.ofSeconds(5)).pendingEvents.size(),
+                    "the event waits in the outbox");
+            given().get("/articles/" + slug + "/comments").then().statusCode(200);
+        } finally {
+            TestServers.startKafka();
+        }
+        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
+            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 1, WAIT);
+            assertEquals(1, records.size(), "published once Kafka is back");
+            assertEquals("CommentAdded", header(records.get(0), "conduit-event-type"));
+            assertEquals("written offline", json.readTree(records.get(0).value()).at("/data/body").asText());
+        }
+        assertTrue(Poll.until(WAIT, () -> comments.findById(id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty()),
+                "the outbox is emptied after the ack");
+    }
+}
