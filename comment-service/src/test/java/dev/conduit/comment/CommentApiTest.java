@@ -71,6 +71,9 @@ class CommentApiTest {
                 .body("comments.size()", equalTo(2));
         given().header("Authorization", "Bearer " + anna.token()).get("/articles/" + slug + "/comments").then().statusCode(200)
                 .body("comments.size()", equalTo(2));
+        // a token is optional here, but one that is sent must be valid
+        given().header("Authorization", "Token garbage").get("/articles/" + slug + "/comments").then().statusCode(401)
+                .body("errors.body", contains("token is missing, invalid or expired"));
     }
 
     @Test
