@@ -1,6 +1,8 @@
 package dev.conduit.gateway;
 
 import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,10 @@ abstract class GatewayTestSupport {
 
     static {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+        // a gateway that hangs must fail a test, not stall the build
+        RestAssured.config = RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+                .setParam("http.connection.timeout", 5_000)
+                .setParam("http.socket.timeout", 10_000));
     }
 
     private static final List<String> ONE_ROUTE_PER_SERVICE =

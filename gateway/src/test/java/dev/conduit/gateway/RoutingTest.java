@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.emptyOrNullString;
@@ -144,6 +145,25 @@ class RoutingTest extends GatewayTestSupport {
         assertEquals("request body is larger than 65536 bytes",
                 new JsonObject(response.body()).getJsonObject("errors").getJsonArray("body").getString(0));
         given().when().get("/api/tags").then().statusCode(200).body("service", equalTo("post-service"));
+    }
+
+    @Test
+    void aClientWaitingFor100ContinueIsToldToGoOn() throws Exception {
+        byte[] body = "{\"article\":{\"body\":\"%s\"}}".formatted("z".repeat(10_000)).getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/api/articles"))
+                .header("Authorization", "Token " + Tokens.valid("jake"))
+                .header("Content-Type", "application/json")
+                .expectContinue(true)
+                .timeout(java.time.Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        // the JDK client waits for the 100 without heeding the request timeout: bound the wait here
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(10, TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode(), response.body());
+        StubServices.Received received = StubServices.single(StubServices.POST);
+        assertNull(received.header("Expect"), "the gateway answered the expectation itself");
+        assertArrayEquals(body, received.body());
     }
 
     /** Sends the body chunked, without a Content-Length (REST Assured always declares the length). */
