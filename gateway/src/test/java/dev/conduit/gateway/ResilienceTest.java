@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,6 +115,10 @@ class ResilienceTest extends GatewayTestSupport {
                 .header("Retry-After", "1")
                 .body("errors.body[0]", equalTo("comment-service is unavailable"));
         assertEquals(3, StubServices.receivedCount(StubServices.COMMENT), "an open breaker calls no one");
+        given().when().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("conduit_gateway_breaker_open{service=\"comment-service\"} 1.0"))
+                .body(containsString("conduit_gateway_breaker_open{service=\"post-service\"} 0.0"));
         // other services have their own breakers
         given().when().get("/api/tags").then().statusCode(200);
         // after the open delay a trial call goes through, succeeds and closes the breaker

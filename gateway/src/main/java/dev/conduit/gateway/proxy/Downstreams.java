@@ -1,6 +1,8 @@
 package dev.conduit.gateway.proxy;
 
 import dev.conduit.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -20,10 +22,17 @@ public class Downstreams {
 
     private final Map<Service, Downstream> byService = new EnumMap<>(Service.class);
 
-    public Downstreams(Vertx vertx, GatewayConfig config) {
+    public Downstreams(Vertx vertx, GatewayConfig config, MeterRegistry meters) {
         add(vertx, config, Service.USER, config.userServiceUrl());
         add(vertx, config, Service.POST, config.postServiceUrl());
         add(vertx, config, Service.COMMENT, config.commentServiceUrl());
+        for (Downstream downstream : byService.values()) {
+            Gauge.builder("conduit.gateway.breaker.open", downstream.breaker(),
+                            breaker -> breaker.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
+                    .description("1 while the service's circuit breaker is open or half-open")
+                    .tag("service", downstream.name())
+                    .register(meters);
+        }
     }
 
     private void add(Vertx vertx, GatewayConfig config, Service service, URI url) {

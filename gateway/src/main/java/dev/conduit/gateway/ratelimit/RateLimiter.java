@@ -1,11 +1,14 @@
 package dev.conduit.gateway.ratelimit;
 
 import dev.conduit.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The gateway's three rate limits: every request per client address, every authenticated request
@@ -21,12 +24,17 @@ public class RateLimiter {
     private final Vertx vertx;
     private final long evictionTimer;
 
-    public RateLimiter(GatewayConfig config, Vertx vertx) {
+    public RateLimiter(GatewayConfig config, Vertx vertx, MeterRegistry meters) {
         GatewayConfig.RateLimits limits = config.rateLimit();
         this.perClient = new TokenBuckets(limits.clientRequests(), limits.period(), System::nanoTime);
         this.perUser = new TokenBuckets(limits.userRequests(), limits.period(), System::nanoTime);
         this.authPerClient = new TokenBuckets(limits.authRequests(), limits.period(), System::nanoTime);
         this.vertx = vertx;
+        Map.of("client", perClient, "user", perUser, "auth", authPerClient).forEach((name, buckets) ->
+                Gauge.builder("conduit.gateway.rate.limit.keys", buckets, TokenBuckets::size)
+                        .description("clients or users the limit currently tracks")
+                        .tag("limit", name)
+                        .register(meters));
         this.evictionTimer = vertx.setPeriodic(limits.period().toMillis(),
                 id -> List.of(perClient, perUser, authPerClient).forEach(TokenBuckets::evictFull));
     }

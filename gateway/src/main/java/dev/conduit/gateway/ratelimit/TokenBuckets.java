@@ -45,7 +45,8 @@ public final class TokenBuckets {
         buckets.values().removeIf(bucket -> bucket.isFull(now));
     }
 
-    int size() {
+    /** Keys currently tracked. */
+    public int size() {
         return buckets.size();
     }
 
