@@ -9,8 +9,9 @@ import java.util.UUID;
 /**
  * The envelope every Conduit event travels in, on every topic.
  *
- * <p>The Kafka record key is always {@link #aggregateId()}, so one aggregate's events stay in one
- * partition and in order. Consumers apply an event only when {@link #aggregateVersion()} is newer
+ * <p>The Kafka record key is {@link #aggregateId()} (comments are keyed by their article instead,
+ * which keeps an article's comments together), so one aggregate's events stay in one partition and
+ * in order. Consumers apply an event only when {@link #aggregateVersion()} is newer
  * than the version they hold; duplicates and stale events are no-ops.
  *
  * @param eventId          unique per event; consumers may use it to de-duplicate
