@@ -32,7 +32,12 @@ grep -q "Press Ctrl-C" "$log" || { cat "$log" >&2; echo "conformance: the platfo
 grep -E "ready in|is up" "$log"
 
 stamp=$(date +%s)
+status=0
 "$root/conformance/node_modules/.bin/newman" run "$collection" \
   --global-var "APIURL=http://localhost:$port/api" \
   --global-var "USERNAME=u$stamp" --global-var "EMAIL=u$stamp@mail.com" --global-var "PASSWORD=password" \
-  --reporters cli --reporter-cli-no-banner
+  --reporters cli,json --reporter-cli-no-banner --reporter-json-export "$work/newman.json" || status=$?
+# one closing line in the plain "N passed, N failed" form, counting newman's assertions
+node -e 'const s = require(process.argv[1]).run.stats.assertions;
+  console.log(`conformance: ${s.total - s.failed} passed, ${s.failed} failed`);' "$work/newman.json" || true
+exit "$status"

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -108,7 +109,10 @@ public final class Platform implements AutoCloseable {
                 "QUARKUS_HTTP_HOST", "127.0.0.1",
                 "USER_SERVICE_URL", "http://127.0.0.1:" + settings.userPort(),
                 "POST_SERVICE_URL", "http://127.0.0.1:" + settings.postPort(),
-                "COMMENT_SERVICE_URL", "http://127.0.0.1:" + settings.commentPort());
+                "COMMENT_SERVICE_URL", "http://127.0.0.1:" + settings.commentPort(),
+                // a front end under development may run on any local port; tokens travel in a
+                // header, never a cookie, so any origin may call. An explicit CORS_ORIGINS wins.
+                "CORS_ORIGINS", Optional.ofNullable(System.getenv("CORS_ORIGINS")).orElse("*"));
         return List.of(
                 new Service("user-service", settings.userPort(),
                         with(common, "JWT_PRIVATE_KEY_LOCATION", keys.privateKey().toUri().toString())),
