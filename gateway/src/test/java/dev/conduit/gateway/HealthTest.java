@@ -54,6 +54,15 @@ class HealthTest {
     }
 
     @Test
+    void pathsOutsideTheApiAreA404InTheEnvelope() {
+        given().when().get("/nothing/here")
+                .then().statusCode(404)
+                .contentType(containsString("application/json"))
+                .body("errors.body[0]", equalTo("no route for /nothing/here"));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
     void swaggerUiShowsThePublicContract() {
         given().queryParam("format", "json").when().get("/q/openapi")
                 .then().statusCode(200)

@@ -56,6 +56,9 @@ public class GatewayRoutes {
                 .handler(this::authenticate)
                 .handler(this::forward)
                 .failureHandler(this::failed);
+        // whatever nothing else (API, /q endpoints, Swagger UI) answered: the envelope, not an HTML page
+        router.route().order(Integer.MAX_VALUE)
+                .handler(ctx -> ErrorResponses.send(ctx.request(), 404, "no route for " + ctx.normalizedPath()));
     }
 
     /**
