@@ -13,6 +13,8 @@ import dev.conduit.post.ArticleDocument;
 import dev.conduit.post.event.PostEventRelay;
 import dev.conduit.post.repository.ArticleRepository;
 import dev.conduit.support.error.ApiException;
+import dev.conduit.support.outbox.OptimisticChange;
+import dev.conduit.support.outbox.OptimisticChange.Change;
 import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.support.readmodel.AuthorDirectory;
 import dev.conduit.support.security.Caller;
@@ -195,40 +197,26 @@ public class ArticleService {
         return find(slug);
     }
 
-    private record Change(List<Bson> updates, PendingEvent event) {
-    }
-
-    /**
-     * Optimistic read-modify-write of one article: decided on the version read, applied only if
-     * nobody changed the article in between, else decided again. Null means nothing to do.
-     */
+    /** A change of one article, decided on the version read and retried on a concurrent change. */
     private Uni<ArticleDocument> change(ObjectId id, Function<ArticleDocument, Change> decide) {
-        return attempt(id, decide, 1);
-    }
-
-    private Uni<ArticleDocument> attempt(ObjectId id, Function<ArticleDocument, Change> decide, int attempt) {
-        return articles.findById(id)
-                .map(a -> a == null || a.deleted ? null : a)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("article"))
-                .chain(article -> {
-                    Change change = decide.apply(article);
-                    if (change == null) {
-                        return Uni.createFrom().item(article);
+        return OptimisticChange.apply(
+                // a deleted article is still read (a delete answers with it), but never changed
+                () -> articles.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("article")),
+                article -> {
+                    if (article.deleted) {
+                        throw ApiException.notFound("article");
                     }
-                    return articles.update(id, article.version, change.updates(), change.event())
-                            .onFailure(ArticleRepository::isDuplicateSlug)
-                            .transform(f -> new ApiException(409, "another article took this title's slug just now, try again"))
-                            .chain(applied -> {
-                                if (applied) {
-                                    relay.publishSoon(id);
-                                    return articles.findById(id);
-                                }
-                                if (attempt >= MAX_ATTEMPTS) {
-                                    return Uni.createFrom().failure(new ApiException(409, "the article changed concurrently, try again"));
-                                }
-                                return attempt(id, decide, attempt + 1);
-                            });
-                });
+                    return decide.apply(article);
+                },
+                (article, change) -> articles.update(id, article.version, change.updates(), change.event())
+                        .onFailure(ArticleRepository::isDuplicateSlug)
+                        .transform(f -> new ApiException(409, "another article took this title's slug just now, try again"))
+                        .invoke(applied -> {
+                            if (applied) {
+                                relay.publishSoon(id);
+                            }
+                        }),
+                MAX_ATTEMPTS, "the article changed concurrently, try again");
     }
 
     private Uni<PageView> page(Bson filter, int offset, int limit, Caller caller) {

@@ -8,6 +8,8 @@ import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
 import dev.conduit.events.user.UserUnfollowed;
 import dev.conduit.support.error.ApiException;
+import dev.conduit.support.outbox.OptimisticChange;
+import dev.conduit.support.outbox.OptimisticChange.Change;
 import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.support.security.Caller;
 import dev.conduit.user.UserDocument;
@@ -187,43 +189,20 @@ public class UserService {
                 .map(me -> new ProfileView(target, false)));
     }
 
-    /** The updates of one change and the event it publishes (null for none). */
-    private record Change(List<Bson> updates, PendingEvent event) {
-    }
-
-    /**
-     * Optimistic read-modify-write of one account: the decision is made on the version read, and
-     * the update applies only if nobody changed the account in between; else it is decided again.
-     * A null change means nothing to do. Returns the account as it is afterwards.
-     */
+    /** A change of one account, decided on the version read and retried on a concurrent change. */
     private Uni<UserDocument> change(ObjectId id, Function<UserDocument, Change> decide) {
-        return attempt(id, decide, 1);
-    }
-
-    private Uni<UserDocument> attempt(ObjectId id, Function<UserDocument, Change> decide, int attempt) {
-        return users.findById(id)
-                .onItem().ifNull().failWith(() -> ApiException.unauthorized("the account of this token no longer exists"))
-                .chain(user -> {
-                    Change change = decide.apply(user);
-                    if (change == null) {
-                        return Uni.createFrom().item(user);
-                    }
-                    return users.update(id, user.version, change.updates(), change.event())
-                            .onFailure().transform(UserService::uniquenessFailure)
-                            .chain(applied -> {
-                                if (applied) {
-                                    if (change.event() != null) {
-                                        relay.publishSoon(id);
-                                    }
-                                    return users.findById(id);
-                                }
-                                if (attempt >= MAX_ATTEMPTS) {
-                                    return Uni.createFrom().failure(
-                                            new ApiException(409, "the account changed concurrently, try again"));
-                                }
-                                return attempt(id, decide, attempt + 1);
-                            });
-                });
+        return OptimisticChange.apply(
+                () -> users.findById(id).onItem().ifNull()
+                        .failWith(() -> ApiException.unauthorized("the account of this token no longer exists")),
+                decide,
+                (user, change) -> users.update(id, user.version, change.updates(), change.event())
+                        .onFailure().transform(UserService::uniquenessFailure)
+                        .invoke(applied -> {
+                            if (applied && change.event() != null) {
+                                relay.publishSoon(id);
+                            }
+                        }),
+                MAX_ATTEMPTS, "the account changed concurrently, try again");
     }
 
     private Uni<UserDocument> findProfile(String username) {
