@@ -16,8 +16,4 @@ public interface CommentConfig {
     /** How often the outbox is swept for events a crash or a Kafka outage left unsent. */
     @WithDefault("5s")
     Duration outboxSweepInterval();
-
-    /** Longest pause between attempts when a consumed event cannot be applied because MongoDB is away. */
-    @WithDefault("10s")
-    Duration consumerMaxBackoff();
 }
