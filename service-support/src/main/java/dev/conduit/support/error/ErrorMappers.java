@@ -7,6 +7,7 @@ import com.mongodb.MongoTimeoutException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import dev.conduit.support.security.Callers;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -64,12 +65,12 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e) {
-        return envelope(401, List.of("token is missing, invalid or expired"));
+        return envelope(401, List.of(Callers.INVALID_TOKEN));
     }
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return envelope(401, List.of("token is missing, invalid or expired"));
+        return envelope(401, List.of(Callers.INVALID_TOKEN));
     }
 
     @ServerExceptionMapper

@@ -16,6 +16,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class Callers {
 
+    /** The one answer to every token problem: which problem it was helps only an attacker. */
+    public static final String INVALID_TOKEN = "token is missing, invalid or expired";
+
     private final CurrentIdentityAssociation identities;
 
     public Callers(CurrentIdentityAssociation identities) {
@@ -30,7 +33,7 @@ public class Callers {
     /** The caller; an anonymous request or an invalid token is a 401. */
     public Uni<Caller> required() {
         return optional().map(caller -> caller.orElseThrow(
-                () -> ApiException.unauthorized("token is missing, invalid or expired")));
+                () -> ApiException.unauthorized(INVALID_TOKEN)));
     }
 
     private static Optional<Caller> toCaller(SecurityIdentity identity) {

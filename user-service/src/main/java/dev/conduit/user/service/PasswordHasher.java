@@ -2,14 +2,17 @@ package dev.conduit.user.service;
 
 import dev.conduit.user.config.UserConfig;
 import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * bcrypt, on worker threads: a hash costs tens of milliseconds of CPU and must never run on an
- * event-loop thread.
+ * event-loop thread. Created at start-up, so that the decoy hash is not computed on the event
+ * loop of the first request that needs this bean.
  */
+@Startup
 @ApplicationScoped
 public class PasswordHasher {
 

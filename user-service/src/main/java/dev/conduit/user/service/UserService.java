@@ -12,6 +12,7 @@ import dev.conduit.support.outbox.OptimisticChange;
 import dev.conduit.support.outbox.OptimisticChange.Change;
 import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.support.security.Caller;
+import dev.conduit.support.security.Callers;
 import dev.conduit.user.UserDocument;
 import dev.conduit.user.event.UserEventRelay;
 import dev.conduit.user.repository.UserRepository;
@@ -261,7 +262,7 @@ public class UserService {
     /** A token's subject that is no ObjectId cannot be ours: 401, never a 500. */
     private static ObjectId objectId(String id) {
         if (id == null || !ObjectId.isValid(id)) {
-            throw ApiException.unauthorized("token is missing, invalid or expired");
+            throw ApiException.unauthorized(Callers.INVALID_TOKEN);
         }
         return new ObjectId(id);
     }
