@@ -30,12 +30,15 @@ public final class ChildProcess {
     private final Path log;
     private final long logOffset;
     private final long startedAt = System.nanoTime();
+    private long scanned;
+    private String scanTail = "";
 
     private ChildProcess(String name, Process process, Path log, long logOffset) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.logOffset = logOffset;
+        this.scanned = logOffset;
     }
 
     /** Starts {@code command}, appending its output to {@code log}. */
@@ -84,11 +87,26 @@ public final class ChildProcess {
      * caller polling several children at once learns of a failure at the next poll.
      */
     public boolean pollLogMarker(String marker) {
-        if (newOutput().contains(marker)) {
+        if (scanForMarker(marker)) {
             return true;
         }
         failIfDead();
         return false;
+    }
+
+    /** Reads only what the log gained since the last poll (plus a marker's length of overlap). */
+    private boolean scanForMarker(String marker) {
+        try (InputStream in = Files.newInputStream(log)) {
+            long from = Math.min(scanned, Files.size(log));
+            in.skipNBytes(from);
+            byte[] added = in.readAllBytes();
+            scanned = from + added.length;
+            String text = scanTail + new String(added, StandardCharsets.UTF_8);
+            scanTail = text.substring(Math.max(0, text.length() - marker.length()));
+            return text.contains(marker);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One readiness poll of an HTTP endpoint that answers 200 once ready. */
