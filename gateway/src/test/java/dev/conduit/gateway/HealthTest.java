@@ -26,29 +26,38 @@ class HealthTest {
     }
 
     @Test
-    void readyWhenEveryServiceIsReady() {
-        given().when().get("/q/health/ready")
+    void readyEvenWhenEveryServiceIsDown() {
+        StubServices.READY_STATUS.replaceAll((name, status) -> 503);
+        Management.given().when().get("/q/health/ready")
                 .then().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'downstream services' }.data.'user-service'", equalTo("UP"))
-                .body("checks.find { it.name == 'downstream services' }.data.'post-service'", equalTo("UP"))
-                .body("checks.find { it.name == 'downstream services' }.data.'comment-service'", equalTo("UP"));
+                .body("status", equalTo("UP"));
     }
 
     @Test
-    void notReadyAndNamesTheServiceThatIsNot() {
+    void platformViewReportsEveryServiceWhenAllAreUp() {
+        Management.given().when().get("/q/health/group/platform")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'platform' }.data.'user-service'", equalTo("UP"))
+                .body("checks.find { it.name == 'platform' }.data.'post-service platform'", equalTo("UP"))
+                .body("checks.find { it.name == 'platform' }.data.'comment-service'", equalTo("UP"));
+    }
+
+    @Test
+    void platformViewNamesTheServiceThatIsNotReady() {
         StubServices.READY_STATUS.put("post-service", 503);
-        given().when().get("/q/health/ready")
+        Management.given().when().get("/q/health/group/platform")
                 .then().statusCode(503)
                 .body("status", equalTo("DOWN"))
-                .body("checks.find { it.name == 'downstream services' }.data.'post-service'", startsWith("DOWN (HTTP 503)"))
-                .body("checks.find { it.name == 'downstream services' }.data.'user-service'", equalTo("UP"));
+                .body("checks.find { it.name == 'platform' }.data.'post-service'", startsWith("DOWN (HTTP 503)"))
+                .body("checks.find { it.name == 'platform' }.data.'user-service'", equalTo("UP"));
+        Management.given().when().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
     void livenessDoesNotDependOnServices() {
         StubServices.READY_STATUS.replaceAll((name, status) -> 503);
-        given().when().get("/q/health/live")
+        Management.given().when().get("/q/health/live")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"));
     }
@@ -59,11 +68,22 @@ class HealthTest {
                 .then().statusCode(404)
                 .contentType(containsString("application/json"))
                 .body("errors.body[0]", equalTo("no route for /nothing/here"));
-        given().when().get("/q/health/live").then().statusCode(200);
     }
 
     @Test
-    void swaggerUiShowsThePublicContract() {
+    void thePublicPortServesNoManagementEndpointHoweverThePathIsSpelled() {
+        for (String path : new String[] {"/q/health", "/q/health/ready", "/q/health/live", "/q/metrics",
+                "/api/%2e%2e/q/metrics", "/api/%2E%2E/q/health", "/api/..%2fq/metrics", "/api/%2e%2e%2fq%2fmetrics",
+                "/q/%68ealth", "//q/metrics"}) {
+            given().urlEncodingEnabled(false).when().get(path)
+                    .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(404), equalTo(400)))
+                    .body(org.hamcrest.Matchers.not(containsString("jvm_memory")))
+                    .body(org.hamcrest.Matchers.not(containsString("\"status\"")));
+        }
+    }
+
+    @Test
+    void swaggerUiShowsThePublicContractOnThePublicPort() {
         given().queryParam("format", "json").when().get("/q/openapi")
                 .then().statusCode(200)
                 .body("info.title", equalTo("RealWorld Conduit API"))
@@ -71,6 +91,6 @@ class HealthTest {
         given().when().get("/q/swagger-ui/")
                 .then().statusCode(200)
                 .body(containsString("swagger"));
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        Management.given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
 }

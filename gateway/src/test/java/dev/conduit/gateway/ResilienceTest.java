@@ -115,7 +115,7 @@ class ResilienceTest extends GatewayTestSupport {
                 .header("Retry-After", "1")
                 .body("errors.body[0]", equalTo("comment-service is unavailable"));
         assertEquals(3, StubServices.receivedCount(StubServices.COMMENT), "an open breaker calls no one");
-        given().when().get("/q/metrics")
+        Management.given().when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("conduit_gateway_breaker_open{service=\"comment-service\"} 1.0"))
                 .body(containsString("conduit_gateway_breaker_open{service=\"post-service\"} 0.0"));

@@ -87,6 +87,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             stub.start(0);
             STUBS.put(name, stub);
             config.put("conduit.gateway." + name + "-url", "http://127.0.0.1:" + stub.port);
+            config.put("conduit.gateway." + name + "-management-url", "http://127.0.0.1:" + stub.port);
         }
         return config;
     }
@@ -173,7 +174,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                 try {
                     HttpServer created = HttpServer.create(
                             new InetSocketAddress(InetAddress.getLoopbackAddress(), wantedPort), 128);
-                    created.createContext("/q/health/ready", this::ready);
+                    created.createContext("/q/health/", this::ready);
                     created.createContext("/", this::echo);
                     executor = Executors.newCachedThreadPool(r -> {
                         Thread thread = new Thread(r, "stub-" + name);

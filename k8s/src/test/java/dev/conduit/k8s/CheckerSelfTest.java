@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -185,6 +187,125 @@ class CheckerSelfTest {
         expect(Policies.namespaces(m), "HorizontalPodAutoscaler gateway", "not in namespace conduit");
     }
 
+    // ---- management interface, readiness, shutdown ---------------------------------------------
+
+    @Test
+    void probeOnThePublicPortIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "user-service",
+                d -> ((ObjectNode) container(d).at("/readinessProbe/httpGet")).put("port", "http"));
+        expect(QuarkusChecks.management(m, ServiceContract.table()), "Deployment conduit/user-service container user-service",
+                "readinessProbe targets port http; health is served on port management only");
+    }
+
+    @Test
+    void startupProbeOnLivenessIsFound() {
+        Manifests m = edit("overlays/local", "Deployment", "comment-service",
+                d -> ((ObjectNode) container(d).at("/startupProbe/httpGet")).put("path", "/q/health/live"));
+        expect(QuarkusChecks.management(m, ServiceContract.table()), "Deployment conduit/comment-service container comment-service",
+                "startupProbe calls /q/health/live; it must call /q/health/started");
+    }
+
+    @Test
+    void probeOnTheAggregatedGroupIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "gateway",
+                d -> ((ObjectNode) container(d).at("/readinessProbe/httpGet")).put("path", "/q/health/group/platform"));
+        expect(Policies.probes(m), "Deployment conduit/gateway container gateway", "a probe calls /q/health/group/platform");
+    }
+
+    @Test
+    void missingManagementPortAndHostAreFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "post-service", d -> ((ArrayNode) container(d).get("ports")).remove(1));
+        expect(QuarkusChecks.management(m, ServiceContract.table()), "Deployment conduit/post-service container post-service",
+                "declares no container port named management");
+        Manifests host = edit("overlays/prod", "ConfigMap", "post-service-config",
+                c -> ((ObjectNode) c.get("data")).put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1"));
+        expect(QuarkusChecks.management(host, ServiceContract.table()), "Deployment conduit/post-service container post-service",
+                "QUARKUS_MANAGEMENT_HOST is 127.0.0.1");
+    }
+
+    @Test
+    void serviceWithoutManagementPortIsFound() {
+        Manifests m = edit("overlays/local", "Service", "comment-service", s -> ((ArrayNode) s.at("/spec/ports")).remove(1));
+        expect(QuarkusChecks.management(m, ServiceContract.table()), "Service conduit/comment-service", "has no port named management");
+    }
+
+    @Test
+    void managementUrlToThePublicPortIsFound() {
+        Manifests m = edit("overlays/prod", "ConfigMap", "gateway-config",
+                c -> ((ObjectNode) c.get("data")).put("POST_SERVICE_MANAGEMENT_URL", "http://post-service:8082"));
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/gateway container gateway",
+                "POST_SERVICE_MANAGEMENT_URL=http://post-service:8082 reaches port 8082 of Service post-service, which is not its management port");
+        Manifests api = edit("overlays/prod", "ConfigMap", "gateway-config",
+                c -> ((ObjectNode) c.get("data")).put("USER_SERVICE_URL", "http://user-service:9000"));
+        expect(ServiceChecks.configuration(api, ServiceContract.table()), "Deployment conduit/gateway container gateway",
+                "USER_SERVICE_URL=http://user-service:9000 reaches the management port of Service user-service");
+    }
+
+    @Test
+    void ingressToTheManagementPortIsFound() {
+        Manifests m = edit("overlays/prod", "Ingress", "gateway",
+                i -> ((ObjectNode) i.at("/spec/rules/0/http/paths/0/backend/service/port")).put("name", "management"));
+        expect(Policies.exposure(m, "gateway"), "Ingress conduit/gateway path /api", "routes to the management port 9000");
+        Manifests health = edit("overlays/local", "Ingress", "gateway",
+                i -> ((ObjectNode) i.at("/spec/rules/0/http/paths/2")).put("path", "/q/health/ready"));
+        expect(Policies.exposure(health, "gateway"), "Ingress conduit/gateway path /q/health/ready", "never public");
+    }
+
+    @Test
+    void gracePeriodShorterThanSleepPlusDrainIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "comment-service",
+                d -> ((ObjectNode) d.at("/spec/template/spec")).put("terminationGracePeriodSeconds", 20));
+        expect(QuarkusChecks.shutdown(m, ServiceContract.table()), "Deployment conduit/comment-service container comment-service",
+                "terminationGracePeriodSeconds 20 < preStop sleep 5 s + drain");
+        Manifests longer = edit("overlays/prod", "Deployment", "gateway",
+                d -> ((ObjectNode) container(d).at("/lifecycle/preStop/sleep")).put("seconds", 15));
+        expect(QuarkusChecks.shutdown(longer, ServiceContract.table()), "Deployment conduit/gateway container gateway",
+                "terminationGracePeriodSeconds 30 < preStop sleep 15 s");
+    }
+
+    @Test
+    void preStopThatIsNoSleepIsFound() {
+        Manifests exec = edit("overlays/local", "Deployment", "user-service", d -> {
+            ObjectNode preStop = (ObjectNode) container(d).at("/lifecycle/preStop");
+            preStop.remove("sleep");
+            preStop.putObject("exec").putArray("command").add("sleep").add("5");
+        });
+        expect(QuarkusChecks.shutdown(exec, ServiceContract.table()), "Deployment conduit/user-service container user-service",
+                "a native image has no shell and no sleep binary");
+        Manifests none = edit("overlays/local", "Deployment", "post-service", d -> container(d).remove("lifecycle"));
+        expect(QuarkusChecks.shutdown(none, ServiceContract.table()), "Deployment conduit/post-service container post-service",
+                "no lifecycle.preStop");
+    }
+
+    @Test
+    void quarkusDurationsAreReadAsQuarkusReadsThem() {
+        assertEquals(java.time.Duration.ofSeconds(20), ServiceContract.duration("20s"));
+        assertEquals(java.time.Duration.ofSeconds(20), ServiceContract.duration("20"));
+        assertEquals(java.time.Duration.ofSeconds(20), ServiceContract.duration("PT20S"));
+        assertEquals(java.time.Duration.ofMillis(1500), ServiceContract.duration("1500ms"));
+        assertEquals(java.time.Duration.ofMinutes(1), ServiceContract.duration("1M"));
+        assertNull(ServiceContract.duration("twenty seconds"));
+    }
+
+    @Test
+    void sleepWithoutSecondsIsAMissingField() {
+        Manifests m = edit("overlays/local", "Deployment", "gateway",
+                d -> ((ObjectNode) container(d).at("/lifecycle/preStop/sleep")).remove("seconds"));
+        expect(m.problems, "Deployment conduit/gateway", "missing required field spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds");
+    }
+
+    @Test
+    void slowConsumerGroupRecoveryIsFound() {
+        Manifests defaults = edit("overlays/prod", "Kafka", "conduit",
+                k -> ((ObjectNode) k.at("/spec/kafka/config")).remove("group.initial.rebalance.delay.ms"));
+        expect(Policies.consumerGroups(defaults), "Kafka conduit/conduit",
+                "group.initial.rebalance.delay.ms is 3000 ms (Kafka's default)");
+        Manifests rejected = edit("overlays/local", "Kafka", "conduit",
+                k -> ((ObjectNode) k.at("/spec/kafka/config")).put("group.min.session.timeout.ms", 10000));
+        expect(Policies.consumerGroups(rejected), "Kafka conduit/conduit",
+                "refuses the consumers' 6000 ms session");
+    }
+
     // ---- network policies ---------------------------------------------------------------------
 
     @Test
@@ -236,6 +357,36 @@ class CheckerSelfTest {
             from.set("namespaceSelector", new ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance));
         });
         expect(NetworkPolicyTest.compare(m, NetworkPolicyTest.expected(m)), "allowed but not in the design: other/intruder -> gateway:8080/TCP", "");
+    }
+
+    @Test
+    void managementPortOpenedToTheIngressControllerIsFound() {
+        Manifests m = edit("overlays/prod", "NetworkPolicy", "gateway",
+                np -> ((ArrayNode) np.at("/spec/ingress/0/ports")).addObject().put("protocol", "TCP").put("port", 9000));
+        expect(NetworkPolicyTest.managementPorts(m), "reaches the management port: ingress-nginx/controller -> gateway:9000/TCP", "");
+        expect(NetworkPolicyTest.compare(m, NetworkPolicyTest.expected(m)),
+                "allowed but not in the design: ingress-nginx/controller -> gateway:9000/TCP", "");
+    }
+
+    @Test
+    void managementPortOpenedToAnotherServiceIsFound() {
+        // comment-service may call post-service's API; opening the rule's ports to 9000 at both ends is caught
+        Manifests ingress = edit("overlays/local", "NetworkPolicy", "post-service",
+                np -> ((ArrayNode) np.at("/spec/ingress/0/ports")).addObject().put("protocol", "TCP").put("port", 9000));
+        Manifests both = editAgain(ingress, "NetworkPolicy", "comment-service", np -> {
+            for (JsonNode rule : np.at("/spec/egress")) {
+                if (rule.at("/to/0/podSelector/matchLabels/app").asText().equals("post-service")) {
+                    ((ArrayNode) rule.get("ports")).addObject().put("protocol", "TCP").put("port", 9000);
+                }
+            }
+        });
+        expect(NetworkPolicyTest.managementPorts(both), "reaches the management port: comment-service -> post-service:9000/TCP", "");
+    }
+
+    @Test
+    void gatewayCutOffFromAManagementPortIsFound() {
+        Manifests m = edit("overlays/prod", "NetworkPolicy", "user-service", np -> ((ArrayNode) np.at("/spec/ingress")).remove(1));
+        expect(NetworkPolicyTest.managementPorts(m), "cannot reach the management port: gateway -> user-service:9000/TCP", "");
     }
 
     // ---- Dockerfiles --------------------------------------------------------------------------

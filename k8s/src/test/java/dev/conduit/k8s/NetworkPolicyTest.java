@@ -6,6 +6,7 @@ import org.junit.jupiter.api.TestFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -25,6 +26,10 @@ class NetworkPolicyTest {
             "gateway -> user-service:8081/TCP",
             "gateway -> post-service:8082/TCP",
             "gateway -> comment-service:8083/TCP",
+            // the gateway's aggregated platform view asks each service's readiness on its management port
+            "gateway -> user-service:9000/TCP",
+            "gateway -> post-service:9000/TCP",
+            "gateway -> comment-service:9000/TCP",
             "comment-service -> post-service:8082/TCP",
             "user-service -> mongodb:27017/TCP",
             "post-service -> mongodb:27017/TCP",
@@ -55,6 +60,74 @@ class NetworkPolicyTest {
                                 + String.join("\n  ", violations));
                     }
                 }));
+    }
+
+    /**
+     * Who may open each app's management port (health, metrics): the gateway, for its platform view,
+     * on the three services; nobody on the gateway itself. Kubelet probes are not subject to policies.
+     */
+    static final Map<String, Set<String>> MANAGEMENT_CALLERS = Map.of(
+            "user-service", Set.of("gateway"),
+            "post-service", Set.of("gateway"),
+            "comment-service", Set.of("gateway"),
+            "gateway", Set.of());
+
+    /** Spelt out, though the matrix above implies them: the management ports' neighbours that must stay out. */
+    static final Set<String> NEVER = Set.of(
+            "ingress-nginx/controller -> gateway:9000/TCP",
+            "ingress-nginx/controller -> user-service:9000/TCP",
+            "ingress-nginx/controller -> post-service:9000/TCP",
+            "ingress-nginx/controller -> comment-service:9000/TCP",
+            "other/intruder -> user-service:9000/TCP",
+            "user-service -> post-service:9000/TCP",
+            "user-service -> comment-service:9000/TCP",
+            "post-service -> user-service:9000/TCP",
+            "post-service -> comment-service:9000/TCP",
+            "comment-service -> user-service:9000/TCP",
+            "comment-service -> post-service:9000/TCP",
+            "user-service -> gateway:9000/TCP",
+            "post-service -> gateway:9000/TCP",
+            "comment-service -> gateway:9000/TCP");
+
+    @TestFactory
+    Stream<DynamicTest> managementPortsAreReachableOnlyFromTheGateway() {
+        return Kustomize.overlays().stream().map(target -> DynamicTest.dynamicTest(target, () -> {
+            Manifests m = Kustomize.manifests(target);
+            List<String> violations = managementPorts(m);
+            Set<String> allowed = NetworkModel.allowedFlows(m);
+            NEVER.stream().filter(allowed::contains).sorted().forEach(f -> violations.add("must be blocked: " + f));
+            if (!violations.isEmpty()) {
+                fail("[" + target + "] management ports:\n  " + String.join("\n  ", violations));
+            }
+        }));
+    }
+
+    /** Every pod's port named management admits exactly its callers in {@link #MANAGEMENT_CALLERS}. */
+    static List<String> managementPorts(Manifests m) {
+        Set<String> allowed = NetworkModel.allowedFlows(m);
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new TreeSet<>();
+        for (NetworkModel.Pod pod : NetworkModel.pods(m)) {
+            for (NetworkModel.Port port : pod.ports()) {
+                if (!QuarkusChecks.MANAGEMENT.equals(port.name())) {
+                    continue;
+                }
+                seen.add(pod.name());
+                String target = " -> " + pod.display() + ":" + port;
+                Set<String> callers = new TreeSet<>();
+                allowed.stream().filter(f -> f.endsWith(target)).forEach(f -> callers.add(f.substring(0, f.indexOf(" -> "))));
+                Set<String> expected = MANAGEMENT_CALLERS.get(pod.name());
+                if (expected == null) {
+                    out.add(pod.display() + " has a management port that the design gives no callers");
+                    continue;
+                }
+                callers.stream().filter(c -> !expected.contains(c)).forEach(c -> out.add("reaches the management port: " + c + target));
+                expected.stream().filter(c -> !callers.contains(c)).forEach(c -> out.add("cannot reach the management port: " + c + target));
+            }
+        }
+        MANAGEMENT_CALLERS.keySet().stream().filter(p -> !seen.contains(p)).sorted()
+                .forEach(p -> out.add(p + " has no container port named " + QuarkusChecks.MANAGEMENT));
+        return out;
     }
 
     @org.junit.jupiter.api.Test

@@ -173,6 +173,14 @@ final class Policies {
                         && "/q/health/live".equals(readiness.getHttpGet().getPath())) {
                     out.add(where + ": readinessProbe calls /q/health/live; readiness must be /q/health/ready");
                 }
+                for (Probe probe : Stream.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())
+                        .filter(Objects::nonNull).toList()) {
+                    String path = probe.getHttpGet() == null ? null : probe.getHttpGet().getPath();
+                    if (path != null && path.startsWith(QuarkusChecks.GROUPS)) {
+                        out.add(where + ": a probe calls " + path + "; a health group aggregates other parts (for people and"
+                                + " dashboards), so one part down would take this pod out too");
+                    }
+                }
             }
         }
         return out;
@@ -573,17 +581,25 @@ final class Policies {
                     }
                     String p = path.getPath() == null ? "/" : path.getPath();
                     if (p.equals("/") || p.equals("/q") || p.equals("/q/") || p.startsWith("/q/metrics")
-                            || (p.equals("/q/health") && "Prefix".equals(path.getPathType()))) {
-                        out.add(id + " path " + p + " (" + path.getPathType() + "): would publish internal endpoints such as /q/metrics");
+                            || p.startsWith("/q/health")) {
+                        out.add(id + " path " + p + " (" + path.getPathType() + "): would publish internal endpoints such as"
+                                + " /q/metrics; health and metrics live on the management port, which is never public");
                     }
                     Optional<Service> service = m.service(backend.getName());
+                    Optional<ServicePort> port = service.flatMap(s -> list(s.getSpec().getPorts()).stream()
+                            .filter(sp -> backend.getPort() != null && (backend.getPort().getName() != null
+                                    ? backend.getPort().getName().equals(sp.getName())
+                                    : Objects.equals(backend.getPort().getNumber(), sp.getPort()))).findFirst());
                     if (service.isEmpty()) {
                         out.add(id + " path " + p + ": Service " + backend.getName() + " does not exist");
-                    } else if (backend.getPort() != null && list(service.get().getSpec().getPorts()).stream().noneMatch(sp ->
-                            backend.getPort().getName() != null ? backend.getPort().getName().equals(sp.getName())
-                                    : Objects.equals(backend.getPort().getNumber(), sp.getPort()))) {
+                    } else if (backend.getPort() != null && port.isEmpty()) {
                         out.add(id + " path " + p + ": Service " + backend.getName() + " has no port "
                                 + (backend.getPort().getName() != null ? backend.getPort().getName() : backend.getPort().getNumber()));
+                    } else if (port.isPresent() && (QuarkusChecks.MANAGEMENT.equals(port.get().getName())
+                            || ServiceChecks.backendPorts(m, service.get(), port.get()).stream()
+                            .anyMatch(cp -> QuarkusChecks.MANAGEMENT.equals(cp.getName())))) {
+                        out.add(id + " path " + p + ": routes to the management port " + port.get().getPort() + " of Service "
+                                + backend.getName() + "; health and metrics are never public");
                     }
                 }
             }
@@ -710,6 +726,51 @@ final class Policies {
         }
         requiredTopics.stream().filter(t -> !declared.contains(t)).sorted()
                 .forEach(t -> out.add("topic " + t + " is used by the services but has no KafkaTopic"));
+        return out;
+    }
+
+    /** The session the services' consumers ask for (session.timeout.ms in their properties). */
+    static final long CONSUMER_SESSION_MS = 6_000;
+    /** The longest wait before the first rebalance of an empty group that still resumes within seconds. */
+    static final long MAX_INITIAL_REBALANCE_DELAY_MS = 1_000;
+    private static final Map<String, Long> CONSUMER_GROUP_DEFAULTS = Map.of(
+            "group.min.session.timeout.ms", 6_000L,
+            "group.max.session.timeout.ms", 1_800_000L,
+            "group.initial.rebalance.delay.ms", 3_000L);
+
+    /**
+     * The broker accepts the consumers' short session (a killed member leaves its group within
+     * seconds) and starts the first rebalance of an emptied group without delay, so a restarted
+     * pod's consumer gets its partitions as soon as it joins.
+     */
+    static List<String> consumerGroups(Manifests m) {
+        List<String> out = new ArrayList<>();
+        for (Kafka kafka : m.of(Kafka.class)) {
+            String id = Manifest.id(kafka);
+            Map<String, Object> config = kafka.getSpec().getKafka().getConfig() == null ? Map.of() : kafka.getSpec().getKafka().getConfig();
+            Map<String, Long> value = new HashMap<>();
+            for (Map.Entry<String, Long> e : CONSUMER_GROUP_DEFAULTS.entrySet()) {
+                Object configured = config.get(e.getKey());
+                if (configured != null && !(configured instanceof Number) && !(configured instanceof String s && s.matches("\\d+"))) {
+                    out.add(id + ": config " + e.getKey() + "=" + configured + " is not a number of milliseconds");
+                }
+                value.put(e.getKey(), configured instanceof Number n ? n.longValue()
+                        : configured instanceof String s && s.matches("\\d+") ? Long.parseLong(s) : e.getValue());
+            }
+            long min = value.get("group.min.session.timeout.ms");
+            long max = value.get("group.max.session.timeout.ms");
+            if (CONSUMER_SESSION_MS < min || CONSUMER_SESSION_MS > max) {
+                out.add(id + ": config group.min/max.session.timeout.ms " + min + ".." + max + " ms refuses the consumers' "
+                        + CONSUMER_SESSION_MS + " ms session: they could not join");
+            }
+            long delay = value.get("group.initial.rebalance.delay.ms");
+            if (delay > MAX_INITIAL_REBALANCE_DELAY_MS) {
+                out.add(id + ": config group.initial.rebalance.delay.ms is " + delay + " ms"
+                        + (config.containsKey("group.initial.rebalance.delay.ms") ? "" : " (Kafka's default)")
+                        + "; a restarted consumer would wait that long for its partitions (at most "
+                        + MAX_INITIAL_REBALANCE_DELAY_MS + ")");
+            }
+        }
         return out;
     }
 

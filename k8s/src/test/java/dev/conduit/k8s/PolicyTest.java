@@ -24,6 +24,10 @@ class PolicyTest {
             checks.add(check(target, "every object is in the conduit namespace", Policies::namespaces));
             checks.add(check(target, "images are pinned (a tag that is not latest, or a digest)", Policies::pinnedImages));
             checks.add(check(target, "serving containers have liveness and readiness probes", Policies::probes));
+            checks.add(check(target, "Quarkus apps serve health and metrics on the management port, and every probe uses it",
+                    m -> QuarkusChecks.management(m, ServiceContract.table())));
+            checks.add(check(target, "graceful shutdown: the grace period holds the preStop sleep, Quarkus' drain and a margin",
+                    m -> QuarkusChecks.shutdown(m, ServiceContract.table())));
             checks.add(check(target, "every container has cpu and memory requests and limits", Policies::resources));
             checks.add(check(target, "every pod runs non-root, read-only, without privileges or capabilities", Policies::hardening));
             checks.add(check(target, "selectors are stable and match pod templates", Policies::selectors));
@@ -34,6 +38,7 @@ class PolicyTest {
             checks.add(check(target, "stateful data is on persistent volumes", Policies::storage));
             checks.add(check(target, "Kafka nodes and topics fit together and every topic in use is declared",
                     m -> Policies.kafka(m, ServiceContract.topics(ServiceContract.table().keySet()))));
+            checks.add(check(target, "the broker lets a restarted consumer have its partitions within seconds", Policies::consumerGroups));
             checks.add(check(target, "the MongoDB replica set and its init Job agree", Policies::mongodb));
             checks.add(check(target, "every service gets every setting it reads, pointing at what exists",
                     m -> ServiceChecks.configuration(m, ServiceContract.table())));

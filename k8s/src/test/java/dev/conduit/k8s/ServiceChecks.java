@@ -5,8 +5,10 @@ import dev.conduit.k8s.Manifests.Workload;
 import dev.conduit.k8s.ServiceContract.Row;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -20,6 +22,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -105,24 +108,11 @@ final class ServiceChecks {
         if (literal == null) {
             return out;
         }
-        if (name.endsWith("_SERVICE_URL")) {
-            URI uri = URI.create(literal);
-            String host = uri.getHost();
-            int port = uri.getPort() < 0 ? 80 : uri.getPort();
-            Optional<Service> service = m.service(host);
-            if (service.isEmpty()) {
-                out.add(where + ": " + name + "=" + literal + " names Service " + host + ", which does not exist");
-            } else {
-                Optional<ServicePort> servicePort = list(service.get().getSpec().getPorts()).stream()
-                        .filter(p -> p.getPort() == port).findFirst();
-                if (servicePort.isEmpty()) {
-                    out.add(where + ": " + name + "=" + literal + " but Service " + host + " has no port " + port);
-                }
-                String expected = name.substring(0, name.length() - "_URL".length()).toLowerCase().replace('_', '-');
-                if (!host.equals(expected)) {
-                    out.add(where + ": " + name + " points at " + host + ", expected " + expected);
-                }
-            }
+        boolean managementUrl = name.endsWith("_SERVICE_MANAGEMENT_URL");
+        if (name.endsWith("_SERVICE_URL") || managementUrl) {
+            String suffix = managementUrl ? "_MANAGEMENT_URL" : "_URL";
+            String expected = name.substring(0, name.length() - suffix.length()).toLowerCase(Locale.ROOT).replace('_', '-');
+            out.addAll(serviceUrl(m, where, name, literal, expected, managementUrl));
         }
         if (name.equals("KAFKA_BOOTSTRAP_SERVERS")) {
             for (String server : literal.split(",")) {
@@ -149,6 +139,53 @@ final class ServiceChecks {
             out.addAll(keyFile(where, name, literal, d, c));
         }
         return out;
+    }
+
+    /**
+     * A service's address: a Service of the expected name with that port, which leads to the backend's
+     * management port for a management URL and to its public port for an API URL.
+     */
+    private static List<String> serviceUrl(Manifests m, String where, String name, String literal, String expected,
+                                           boolean managementUrl) {
+        List<String> out = new ArrayList<>();
+        URI uri = URI.create(literal);
+        String host = uri.getHost();
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        Optional<Service> service = m.service(host);
+        if (service.isEmpty()) {
+            out.add(where + ": " + name + "=" + literal + " names Service " + host + ", which does not exist");
+            return out;
+        }
+        if (!host.equals(expected)) {
+            out.add(where + ": " + name + " points at " + host + ", expected " + expected);
+        }
+        Optional<ServicePort> servicePort = list(service.get().getSpec().getPorts()).stream()
+                .filter(p -> p.getPort() == port).findFirst();
+        if (servicePort.isEmpty()) {
+            out.add(where + ": " + name + "=" + literal + " but Service " + host + " has no port " + port);
+            return out;
+        }
+        boolean reachesManagement = QuarkusChecks.MANAGEMENT.equals(servicePort.get().getName())
+                || backendPorts(m, service.get(), servicePort.get()).stream()
+                .anyMatch(p -> QuarkusChecks.MANAGEMENT.equals(p.getName()));
+        if (managementUrl && !reachesManagement) {
+            out.add(where + ": " + name + "=" + literal + " reaches port " + port + " of Service " + host
+                    + ", which is not its management port (health is served on port `" + QuarkusChecks.MANAGEMENT + "` only)");
+        } else if (!managementUrl && reachesManagement) {
+            out.add(where + ": " + name + "=" + literal + " reaches the management port of Service " + host
+                    + "; the API is on its public port");
+        }
+        return out;
+    }
+
+    /** The container ports a Service port leads to, in every serving pod the Service selects. */
+    static List<ContainerPort> backendPorts(Manifests m, Service service, ServicePort port) {
+        IntOrString target = port.getTargetPort() != null ? port.getTargetPort() : new IntOrString(port.getPort());
+        return m.workloads().stream().filter(Workload::serving)
+                .filter(w -> Labels.selects(service.getSpec().getSelector(), Policies.labels(w.template().getMetadata())))
+                .flatMap(w -> w.template().getSpec().getContainers().stream())
+                .flatMap(c -> Policies.containerPort(c, target).stream())
+                .toList();
     }
 
     /** A key location is a file: URL inside a Secret volume that projects exactly that file. */

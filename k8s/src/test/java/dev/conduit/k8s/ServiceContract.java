@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,12 +25,15 @@ final class ServiceContract {
 
     static final Path README = Kustomize.K8S.resolve("README.md");
 
-    /** One row of the README's table: a service, its port, the variables it reads. */
-    record Row(String service, int port, Set<String> variables) {
+    /**
+     * One row of the README's table: a service (a Quarkus app), its public port, its management port
+     * (health and metrics), the variables it reads.
+     */
+    record Row(String service, int port, int managementPort, Set<String> variables) {
     }
 
     private static final Pattern ROW = Pattern.compile(
-            "^\\|\\s*([a-z][a-z-]*)\\s*\\|\\s*(\\d{2,5})\\s*\\|(.*)\\|\\s*$");
+            "^\\|\\s*([a-z][a-z-]*)\\s*\\|\\s*(\\d{2,5})\\s*\\|\\s*(\\d{2,5})\\s*\\|(.*)\\|\\s*$");
     private static final Pattern BACKTICKED = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
     private static final Pattern HTTP_PORT = Pattern.compile("^quarkus\\.http\\.port\\s*=\\s*(\\d+)\\s*$", Pattern.MULTILINE);
@@ -35,6 +42,8 @@ final class ServiceContract {
             Pattern.MULTILINE);
     private static final Pattern INCOMING = Pattern.compile("^(?:%[a-z]+\\.)?mp\\.messaging\\.incoming\\.", Pattern.MULTILINE);
     private static final Pattern TOPIC_LITERAL = Pattern.compile("\"(conduit\\.[a-z0-9][a-z0-9.-]*[a-z0-9])\"");
+    private static final Pattern VARIABLE_WITH_DEFAULT = Pattern.compile("^\\$\\{[A-Za-z0-9_.-]+:(.*)}$");
+    private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)?$", Pattern.CASE_INSENSITIVE);
     private static final Pattern SECRET_COMMAND = Pattern.compile("create secret (?:generic|tls) ([a-z0-9][a-z0-9-]*)");
 
     private ServiceContract() {
@@ -47,15 +56,15 @@ final class ServiceContract {
             Matcher m = ROW.matcher(line.strip());
             if (m.matches()) {
                 Set<String> vars = new TreeSet<>();
-                Matcher v = BACKTICKED.matcher(m.group(3));
+                Matcher v = BACKTICKED.matcher(m.group(4));
                 while (v.find()) {
                     vars.add(v.group(1));
                 }
-                rows.put(m.group(1), new Row(m.group(1), Integer.parseInt(m.group(2)), vars));
+                rows.put(m.group(1), new Row(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), vars));
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalStateException(README + " has no service table (| service | port | variables |)");
+            throw new IllegalStateException(README + " has no service table (| service | port | management port | variables |)");
         }
         return rows;
     }
@@ -77,6 +86,58 @@ final class ServiceContract {
     static Integer httpPort(String service) {
         Matcher m = HTTP_PORT.matcher(readIfExists(properties(service)));
         return m.find() ? Integer.parseInt(m.group(1)) : null;
+    }
+
+    /**
+     * The value a property has in production: its %prod line, else its plain line; of
+     * {@code ${VARIABLE:default}} the default. Empty when the service's properties do not set it.
+     */
+    static Optional<String> property(String service, String key) {
+        String props = readIfExists(properties(service));
+        String plain = null;
+        String prod = null;
+        for (String line : props.split("\n")) {
+            String s = line.strip();
+            int eq = s.indexOf('=');
+            if (s.startsWith("#") || eq < 0) {
+                continue;
+            }
+            String name = s.substring(0, eq).strip();
+            String value = s.substring(eq + 1).strip();
+            if (name.equals(key)) {
+                plain = value;
+            } else if (name.equals("%prod." + key)) {
+                prod = value;
+            }
+        }
+        String value = prod != null ? prod : plain;
+        if (value == null) {
+            return Optional.empty();
+        }
+        Matcher withDefault = VARIABLE_WITH_DEFAULT.matcher(value);
+        return Optional.of(withDefault.matches() ? withDefault.group(1) : value);
+    }
+
+    /** A Quarkus duration ({@code 20s}, {@code 500ms}, {@code 1m}, {@code 20} = seconds, {@code PT20S}); null if it is none. */
+    static Duration duration(String text) {
+        String s = text.strip();
+        Matcher m = SHORT_DURATION.matcher(s);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /**

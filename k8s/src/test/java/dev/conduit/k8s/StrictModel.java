@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.SleepAction;
 import io.fabric8.kubernetes.api.model.TCPSocketAction;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -118,6 +119,7 @@ final class StrictModel {
             Map.entry(HTTPGetAction.class, List.of("port")),
             Map.entry(TCPSocketAction.class, List.of("port")),
             Map.entry(ExecAction.class, List.of("command")),
+            Map.entry(SleepAction.class, List.of("seconds")),
             Map.entry(HorizontalPodAutoscalerSpec.class, List.of("scaleTargetRef", "maxReplicas")),
             Map.entry(CrossVersionObjectReference.class, List.of("kind", "name")),
             Map.entry(MetricSpec.class, List.of("type")),

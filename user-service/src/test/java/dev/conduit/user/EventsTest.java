@@ -10,6 +10,7 @@ import dev.conduit.localstack.testing.TopicProbe;
 import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.user.repository.UserRepository;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,6 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(ConduitTestResource.class)
 class EventsTest {
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -98,7 +105,11 @@ class EventsTest {
         String username = Users.unique("offline");
         String userId;
         try {
-            given().get("/q/health/ready").then().statusCode(503);
+            // Kafka down degrades, it does not cascade: still ready (the outbox takes the write),
+            // and the platform view names the broker
+            given().baseUri("http://" + management.getHost()).port(management.getPort()).get("/q/health/group/platform").then().statusCode(503)
+                    .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("DOWN"));
+            given().baseUri("http://" + management.getHost()).port(management.getPort()).get("/q/health/ready").then().statusCode(200);
             String token = given().contentType(ContentType.JSON)
                     .body(Map.of("user", Map.of("username", username, "email", username + "@x.io", "password", Users.PASSWORD)))
                     .post("/users").then().statusCode(201).extract().path("user.token");

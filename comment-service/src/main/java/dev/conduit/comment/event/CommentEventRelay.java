@@ -44,6 +44,12 @@ public class CommentEventRelay {
         sweep().subscribe().with(ignored -> { }, e -> LOG.warn("start-up sweep failed", e));
     }
 
+    /** Events held back by a Kafka outage go out within a second of its end. */
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> catchUp() {
+        return relay.sweepIfBehind();
+    }
+
     @Scheduled(every = "${conduit.comment.outbox-sweep-interval:5s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {

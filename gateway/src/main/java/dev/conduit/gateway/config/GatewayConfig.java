@@ -20,7 +20,16 @@ public interface GatewayConfig {
     /** Base URL of comment-service (comments on articles). */
     URI commentServiceUrl();
 
-    /** How long the aggregated readiness check waits for one downstream service. */
+    /** Management interface (health) of user-service, for the aggregated platform view. */
+    URI userServiceManagementUrl();
+
+    /** Management interface (health) of post-service. */
+    URI postServiceManagementUrl();
+
+    /** Management interface (health) of comment-service. */
+    URI commentServiceManagementUrl();
+
+    /** How long the aggregated platform view waits for one downstream service. */
     @WithDefault("2s")
     Duration healthTimeout();
 

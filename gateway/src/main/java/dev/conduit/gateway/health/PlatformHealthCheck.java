@@ -2,6 +2,7 @@ package dev.conduit.gateway.health;
 
 import dev.conduit.gateway.config.GatewayConfig;
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -11,25 +12,29 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The gateway is ready when every service behind it is: asks each one's {@code /q/health/ready}
- * in parallel, each with its own timeout, and reports every service by name.
+ * The aggregated view of every part, for people and dashboards ({@code /q/health/group/platform} on
+ * the management interface): each service's readiness and its own platform group (its Kafka
+ * connection, its consumers), asked in parallel, each with its own timeout. Not part of the
+ * gateway's readiness: a down service answers 503 on its own routes while the rest serves.
  */
-@Readiness
+@HealthGroup(PlatformHealthCheck.GROUP)
 @ApplicationScoped
-public class DownstreamReadinessCheck implements AsyncHealthCheck {
+public class PlatformHealthCheck implements AsyncHealthCheck {
+
+    public static final String GROUP = "platform";
 
     private final WebClient client;
     private final GatewayConfig config;
 
-    public DownstreamReadinessCheck(Vertx vertx, GatewayConfig config) {
+    public PlatformHealthCheck(Vertx vertx, GatewayConfig config) {
         this.config = config;
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) config.healthTimeout().toMillis())
@@ -45,14 +50,16 @@ public class DownstreamReadinessCheck implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         Map<String, URI> services = new LinkedHashMap<>();
-        services.put("user-service", config.userServiceUrl());
-        services.put("post-service", config.postServiceUrl());
-        services.put("comment-service", config.commentServiceUrl());
-        List<Uni<Map.Entry<String, String>>> probes = services.entrySet().stream()
-                .map(e -> probe(e.getKey(), e.getValue()))
-                .toList();
+        services.put("user-service", config.userServiceManagementUrl());
+        services.put("post-service", config.postServiceManagementUrl());
+        services.put("comment-service", config.commentServiceManagementUrl());
+        List<Uni<Map.Entry<String, String>>> probes = new ArrayList<>();
+        services.forEach((name, base) -> {
+            probes.add(probe(name, base.resolve("/q/health/ready")));
+            probes.add(probe(name + " platform", base.resolve("/q/health/group/platform")));
+        });
         return Uni.join().all(probes).andFailFast().map(results -> {
-            HealthCheckResponseBuilder builder = HealthCheckResponse.named("downstream services").up();
+            HealthCheckResponseBuilder builder = HealthCheckResponse.named("platform").up();
             for (Map.Entry<String, String> result : results) {
                 builder.withData(result.getKey(), result.getValue());
                 if (!"UP".equals(result.getValue())) {
@@ -63,8 +70,8 @@ public class DownstreamReadinessCheck implements AsyncHealthCheck {
         });
     }
 
-    private Uni<Map.Entry<String, String>> probe(String name, URI base) {
-        return client.getAbs(base.resolve("/q/health/ready").toString())
+    private Uni<Map.Entry<String, String>> probe(String name, URI url) {
+        return client.getAbs(url.toString())
                 .timeout(config.healthTimeout().toMillis())
                 .send()
                 .map(response -> {

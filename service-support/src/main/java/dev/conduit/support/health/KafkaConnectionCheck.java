@@ -1,6 +1,7 @@
 package dev.conduit.support.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,19 +10,22 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Readiness of the Kafka connection, answered within {@code timeout} whatever the broker does.
- * Quarkus' own Kafka check waited for more than 30 s while the broker was down, longer than any
- * probe waits; this one never blocks a thread and says DOWN in time.
+ * The Kafka connection, answered within {@code timeout} whatever the broker does, in the health
+ * group {@value #GROUP} ({@code /q/health/group/platform}): for people and dashboards, not for
+ * readiness, since the outbox keeps accepting writes while Kafka is away. Quarkus' own Kafka check
+ * waited for more than 30 s while the broker was down; this one never blocks a thread.
  */
-@Readiness
+@HealthGroup(KafkaConnectionCheck.GROUP)
 @ApplicationScoped
-public class KafkaReadinessCheck implements AsyncHealthCheck {
+public class KafkaConnectionCheck implements AsyncHealthCheck {
+
+    /** The health group that reports every part a service depends on, ready or not. */
+    public static final String GROUP = "platform";
 
     static final String NAME = "Kafka connection health check";
 
@@ -29,7 +33,7 @@ public class KafkaReadinessCheck implements AsyncHealthCheck {
     private final Duration timeout;
     private volatile Admin admin;
 
-    public KafkaReadinessCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public KafkaConnectionCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                                @ConfigProperty(name = "conduit.health.kafka-timeout", defaultValue = "1500ms") Duration timeout) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;

@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>One aggregate is relayed by one loop at a time: inside an instance a request counter
  * serialises loops, across instances a short lease in the document does, so an aggregate's events
- * reach Kafka in version order. A failure leaves the events pending; the next sweep retries them.
+ * reach Kafka in version order. A failure leaves the events pending and marks the relay behind:
+ * {@link #sweepIfBehind} retries them within about a second, the periodic sweep in any case.
  * Delivery is at least once: a crash between Kafka's ack and the {@code $pull} publishes the event
  * again, which consumers ignore by version.
  */
@@ -52,6 +53,8 @@ public final class OutboxRelay {
     private final Duration leaseTime;
     private final String owner = UUID.randomUUID().toString();
     private final Map<Object, Integer> requests = new ConcurrentHashMap<>();
+    /** A relay failed since the last sweep: events wait that should go as soon as Kafka takes them. */
+    private volatile boolean behind;
 
     public OutboxRelay(ReactiveMongoCollection<Document> collection, MutinyEmitter<String> emitter, ObjectMapper json,
                        Duration leaseTime) {
@@ -81,12 +84,26 @@ public final class OutboxRelay {
         sweep().subscribe().with(ignored -> { }, e -> LOG.warn("outbox sweep failed", e));
     }
 
+    /**
+     * {@link #sweep} only if a relay failed since the last one (Kafka was away): called often, so
+     * that events held back by an outage go out within a second or so of Kafka's return, while the
+     * full periodic sweep (for what a crashed process left behind) stays infrequent.
+     */
+    public Uni<Void> sweepIfBehind() {
+        if (!behind) {
+            return Uni.createFrom().voidItem();
+        }
+        behind = false;
+        return sweep();
+    }
+
     /** Relays every aggregate that still holds pending events (at start-up and periodically). */
     public Uni<Void> sweep() {
         return collection.find(Filters.exists(PENDING + ".0"), new FindOptions().projection(Projections.include("_id")))
                 .onItem().transformToUniAndConcatenate(doc -> publish(doc.get("_id")))
                 .collect().last().replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
+                    behind = true;
                     LOG.warnf("outbox sweep of %s failed, will retry: %s", collection.getNamespace(), e.getMessage());
                     return null;
                 });
@@ -95,6 +112,7 @@ public final class OutboxRelay {
     private Uni<Void> loop(Object id, int seen) {
         return drain(id)
                 .onFailure().recoverWithItem(e -> {
+                    behind = true;
                     LOG.warnf("relaying events of %s failed, they stay pending: %s", id, e.getMessage());
                     return null;
                 })

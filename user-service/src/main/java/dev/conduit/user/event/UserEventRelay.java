@@ -38,6 +38,12 @@ public class UserEventRelay {
         relay.sweepSoon();
     }
 
+    /** Events held back by a Kafka outage go out within a second of its end. */
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> catchUp() {
+        return relay.sweepIfBehind();
+    }
+
     @Scheduled(every = "${conduit.user.outbox-sweep-interval:5s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
