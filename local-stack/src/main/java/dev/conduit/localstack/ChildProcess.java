@@ -78,6 +78,16 @@ public final class ChildProcess {
         return process.isAlive();
     }
 
+    /** The exit code once it has exited. */
+    public Optional<Integer> exitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
+    /** Runs {@code action} once the process has exited, whoever ended it. */
+    public void onExit(Runnable action) {
+        process.onExit().thenRun(action);
+    }
+
     public double secondsSinceStart() {
         return (System.nanoTime() - startedAt) / 1e9;
     }

@@ -80,6 +80,11 @@ public record DataDir(Path root) {
         return root.resolve("launcher.pid");
     }
 
+    /** What runs now: each part's pid, start time, restarts (written by the launcher). */
+    public Path statusFile() {
+        return root.resolve("status.properties");
+    }
+
     /** The launcher that runs on this data dir now, if any. */
     public Optional<ProcessHandle> runningLauncher() {
         try {

@@ -67,7 +67,8 @@ public final class Launcher {
         System.out.println();
         System.out.println("  API         " + s.gatewayUrl() + "/api");
         System.out.println("  Swagger UI  " + s.gatewayUrl() + "/q/swagger-ui");
-        System.out.println("  Health      " + s.gatewayUrl() + "/q/health/ready");
+        System.out.println("  Health      " + s.gatewayManagementUrl() + "/q/health/group/platform");
+        System.out.println("  Metrics     " + s.gatewayManagementUrl() + "/q/metrics");
         System.out.println("  Data        " + data.root());
         System.out.println("  Logs        " + data.logs());
         System.out.println();
@@ -103,6 +104,7 @@ public final class Launcher {
         Optional<ProcessHandle> launcher = data.runningLauncher();
         if (launcher.isPresent()) {
             System.out.println("Conduit runs (launcher pid " + launcher.get().pid() + ") at " + settings.gatewayUrl());
+            Status.read(data.statusFile(), launcher.get().pid()).forEach(line -> System.out.println("  " + line));
         } else {
             System.out.println("Conduit is not running (data dir " + data.root() + ")");
             System.exit(3);

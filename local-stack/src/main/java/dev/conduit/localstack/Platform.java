@@ -23,26 +23,35 @@ public final class Platform implements AutoCloseable {
 
     /** Where everything listens; every port can be changed through the environment. */
     public record Settings(Path home, Path dataDir, int gatewayPort, int userPort, int postPort, int commentPort,
-                           int kafkaPort, int kafkaControllerPort, int mongoPort, List<String> serviceJvmOpts) {
+                           int kafkaPort, int kafkaControllerPort, int mongoPort, List<String> serviceJvmOpts,
+                           int gatewayManagementPort, int userManagementPort, int postManagementPort,
+                           int commentManagementPort) {
 
         public static Settings fromEnvironment(Path home, Function<String, String> env) {
+            int gateway = port(env, "CONDUIT_GATEWAY_PORT", 8080);
+            int user = port(env, "CONDUIT_USER_PORT", 8081);
+            int post = port(env, "CONDUIT_POST_PORT", 8082);
+            int comment = port(env, "CONDUIT_COMMENT_PORT", 8083);
             return new Settings(home,
                     Path.of(value(env, "CONDUIT_DATA", home.resolve("data").toString())),
-                    port(env, "CONDUIT_GATEWAY_PORT", 8080),
-                    port(env, "CONDUIT_USER_PORT", 8081),
-                    port(env, "CONDUIT_POST_PORT", 8082),
-                    port(env, "CONDUIT_COMMENT_PORT", 8083),
+                    gateway, user, post, comment,
                     port(env, "CONDUIT_KAFKA_PORT", 19092),
                     port(env, "CONDUIT_KAFKA_CONTROLLER_PORT", 19093),
                     port(env, "CONDUIT_MONGO_PORT", 27117),
-                    List.of(value(env, "CONDUIT_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC").trim().split("\\s+")));
+                    List.of(value(env, "CONDUIT_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC").trim().split("\\s+")),
+                    // health and metrics: each part's management port, 1000 above its public one
+                    port(env, "CONDUIT_GATEWAY_MANAGEMENT_PORT", 9080),
+                    port(env, "CONDUIT_USER_MANAGEMENT_PORT", 9081),
+                    port(env, "CONDUIT_POST_MANAGEMENT_PORT", 9082),
+                    port(env, "CONDUIT_COMMENT_MANAGEMENT_PORT", 9083));
         }
 
         /** All on free loopback ports, data in {@code dataDir}: for tests. */
         public static Settings onFreePorts(Path home, Path dataDir) {
             return new Settings(home, dataDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                     Ports.free(), Ports.free(), Ports.free(),
-                    List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+                    List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                    Ports.free(), Ports.free(), Ports.free(), Ports.free());
         }
 
         private static String value(Function<String, String> env, String key, String fallback) {
@@ -66,12 +75,27 @@ public final class Platform implements AutoCloseable {
         public String gatewayUrl() {
             return "http://localhost:" + gatewayPort;
         }
+
+        /** The gateway's management interface: health (and the platform view) and metrics. */
+        public String gatewayManagementUrl() {
+            return "http://localhost:" + gatewayManagementPort;
+        }
     }
 
-    /** A service of the platform: its module folder, port and own settings. */
-    public record Service(String name, int port, Map<String, String> env) {
+    /** A service of the platform: its module folder, ports and own settings. */
+    public record Service(String name, int port, int managementPort, Map<String, String> env) {
         Path runner(Path home) {
             return home.resolve(name).resolve("target").resolve("quarkus-app").resolve("quarkus-run.jar");
+        }
+
+        /** Liveness, on the management interface. */
+        URI liveness() {
+            return URI.create("http://127.0.0.1:" + managementPort + "/q/health/live");
+        }
+
+        /** Readiness, on the management interface. */
+        URI readiness() {
+            return URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
         }
     }
 
@@ -81,7 +105,7 @@ public final class Platform implements AutoCloseable {
 
     private final Settings settings;
     private final PrintStream out;
-    private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
+    private Supervisor supervisor;
     private DataDir data;
     private JwtKeys keys;
 
@@ -102,23 +126,27 @@ public final class Platform implements AutoCloseable {
     public List<Service> services(JwtKeys keys) {
         String mongo = "mongodb://127.0.0.1:" + settings.mongoPort();
         String kafka = "127.0.0.1:" + settings.kafkaPort();
-        Map<String, String> common = Map.of(
-                "MONGODB_URI", mongo,
-                "KAFKA_BOOTSTRAP_SERVERS", kafka,
-                "JWT_PUBLIC_KEY_LOCATION", keys.publicKey().toUri().toString(),
-                "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "USER_SERVICE_URL", "http://127.0.0.1:" + settings.userPort(),
-                "POST_SERVICE_URL", "http://127.0.0.1:" + settings.postPort(),
-                "COMMENT_SERVICE_URL", "http://127.0.0.1:" + settings.commentPort(),
-                // a front end under development may run on any local port; tokens travel in a
-                // header, never a cookie, so any origin may call. An explicit CORS_ORIGINS wins.
-                "CORS_ORIGINS", Optional.ofNullable(System.getenv("CORS_ORIGINS")).orElse("*"));
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("MONGODB_URI", mongo);
+        common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+        common.put("JWT_PUBLIC_KEY_LOCATION", keys.publicKey().toUri().toString());
+        common.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        common.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
+        common.put("USER_SERVICE_URL", "http://127.0.0.1:" + settings.userPort());
+        common.put("POST_SERVICE_URL", "http://127.0.0.1:" + settings.postPort());
+        common.put("COMMENT_SERVICE_URL", "http://127.0.0.1:" + settings.commentPort());
+        common.put("USER_SERVICE_MANAGEMENT_URL", "http://127.0.0.1:" + settings.userManagementPort());
+        common.put("POST_SERVICE_MANAGEMENT_URL", "http://127.0.0.1:" + settings.postManagementPort());
+        common.put("COMMENT_SERVICE_MANAGEMENT_URL", "http://127.0.0.1:" + settings.commentManagementPort());
+        // a front end under development may run on any local port; tokens travel in a header, never
+        // a cookie, so any origin may call. An explicit CORS_ORIGINS wins.
+        common.put("CORS_ORIGINS", Optional.ofNullable(System.getenv("CORS_ORIGINS")).orElse("*"));
         return List.of(
-                new Service("user-service", settings.userPort(),
+                new Service("user-service", settings.userPort(), settings.userManagementPort(),
                         with(common, "JWT_PRIVATE_KEY_LOCATION", keys.privateKey().toUri().toString())),
-                new Service("post-service", settings.postPort(), common),
-                new Service("comment-service", settings.commentPort(), common),
-                new Service("gateway", settings.gatewayPort(), common));
+                new Service("post-service", settings.postPort(), settings.postManagementPort(), common),
+                new Service("comment-service", settings.commentPort(), settings.commentManagementPort(), common),
+                new Service("gateway", settings.gatewayPort(), settings.gatewayManagementPort(), common));
     }
 
     /** Starts everything and returns once every part is ready; on failure stops what it started. */
@@ -141,19 +169,23 @@ public final class Platform implements AutoCloseable {
             checkPortsFree(services);
             out.printf("data dir %s (%s)%n", data.root(), fresh ? "new" : "reused");
 
+            supervisor = new Supervisor(out, data.statusFile());
             Map<ChildProcess, ChildProcess.Ready> servers = new LinkedHashMap<>();
-            servers.put(track(Servers.startKafka(data.kafka(), settings.kafkaPort(), settings.kafkaControllerPort(),
-                    data.logs().resolve("kafka.log"))), Servers.ready());
-            servers.put(track(Servers.startMongo(data.mongoFile(), settings.mongoPort(), data.logs().resolve("mongo.log"))),
-                    Servers.ready());
+            Path kafkaLog = data.logs().resolve("kafka.log");
+            servers.put(supervisor.launch(new Supervisor.Spec("kafka", () -> Servers.startKafka(data.kafka(),
+                    settings.kafkaPort(), settings.kafkaControllerPort(), kafkaLog), Servers.ready())), Servers.ready());
+            servers.put(supervisor.launch(new Supervisor.Spec("mongo", () -> Servers.startMongo(data.mongoFile(),
+                    settings.mongoPort(), data.logs().resolve("mongo.log")), Servers.ready())), Servers.ready());
             awaitAll(servers, SERVER_TIMEOUT);
 
             Map<ChildProcess, ChildProcess.Ready> started = new LinkedHashMap<>();
             for (Service service : services) {
-                ChildProcess child = track(startService(service));
-                started.put(child, ChildProcess.Ready.http(URI.create("http://127.0.0.1:" + service.port() + "/q/health/ready")));
+                ChildProcess.Ready ready = ChildProcess.Ready.http(service.readiness());
+                started.put(supervisor.launch(new Supervisor.Spec(service.name(), () -> startService(service), ready,
+                        Optional.of(ChildProcess.Ready.http(service.liveness())))), ready);
             }
             awaitAll(started, SERVICE_TIMEOUT);
+            supervisor.superviseAll();
             out.printf("Conduit is up in %.1f s%n", (System.nanoTime() - begin) / 1e9);
         } catch (RuntimeException e) {
             close();
@@ -161,24 +193,36 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Stops one service (SIGTERM), leaving the rest running: to test how the others cope. */
+    /** Stops one part (SIGTERM), leaving the rest running and not restarting it: to test how the others cope. */
     public void stopService(String name) {
-        ChildProcess child;
-        synchronized (children) {
-            child = children.stream().filter(c -> c.name().equals(name) && c.isAlive()).findFirst()
-                    .orElseThrow(() -> new LaunchException(name + " is not running"));
-            children.remove(child);
+        ChildProcess child = supervisor.hold(name);
+        if (child == null || !child.isAlive()) {
+            throw new LaunchException(name + " is not running");
         }
         child.stop(STOP_GRACE);
     }
 
-    /** Starts one service again (after {@link #stopService}) and waits until it is ready. */
+    /** Starts a part again (after {@link #stopService}), supervised, and waits until it is ready. */
     public void startService(String name) {
-        Service service = services(keys).stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new LaunchException("no service " + name));
-        ChildProcess child = track(startService(service));
-        awaitAll(Map.of(child, ChildProcess.Ready.http(URI.create("http://127.0.0.1:" + service.port() + "/q/health/ready"))),
-                SERVICE_TIMEOUT);
+        ChildProcess child = supervisor.release(name);
+        ChildProcess.Ready ready = services(keys).stream().filter(s -> s.name().equals(name)).findFirst()
+                .map(s -> ChildProcess.Ready.http(s.readiness())).orElse(Servers.ready());
+        awaitAll(Map.of(child, ready), SERVICE_TIMEOUT);
+    }
+
+    /** Whether a part runs and passed its readiness check since its last (re)start. */
+    public boolean isRunning(String name) {
+        return supervisor.state(name).filter("running"::equals).isPresent() && supervisor.child(name).isPresent();
+    }
+
+    /** How often a part was restarted after it died. */
+    public int restarts(String name) {
+        return supervisor.restarts(name);
+    }
+
+    /** The running process of a part (kafka, mongo, a service, the gateway): to test what a crash does. */
+    public Optional<ProcessHandle> process(String name) {
+        return supervisor.child(name).flatMap(c -> ProcessHandle.of(c.pid()));
     }
 
     private ChildProcess startService(Service service) {
@@ -191,7 +235,8 @@ public final class Platform implements AutoCloseable {
         }
         command.add("-jar");
         command.add(service.runner(settings.home()).toString());
-        Map<String, String> env = with(service.env(), "QUARKUS_HTTP_PORT", String.valueOf(service.port()));
+        Map<String, String> env = with(with(service.env(), "QUARKUS_HTTP_PORT", String.valueOf(service.port())),
+                "QUARKUS_MANAGEMENT_PORT", String.valueOf(service.managementPort()));
         return ChildProcess.start(service.name(), command, env, data.logs().resolve(service.name() + ".log"));
     }
 
@@ -205,6 +250,7 @@ public final class Platform implements AutoCloseable {
                 ChildProcess child = entry.getKey();
                 if (entry.getValue().poll(child)) {
                     out.printf(Locale.ROOT, "  %-16s ready in %4.1f s%n", child.name(), child.secondsSinceStart());
+                    supervisor.ready(child.name());
                     it.remove();
                 }
             }
@@ -224,7 +270,10 @@ public final class Platform implements AutoCloseable {
         ports.put("kafka", settings.kafkaPort());
         ports.put("kafka controller", settings.kafkaControllerPort());
         ports.put("mongo", settings.mongoPort());
-        services.forEach(s -> ports.put(s.name(), s.port()));
+        services.forEach(s -> {
+            ports.put(s.name(), s.port());
+            ports.put(s.name() + " management", s.managementPort());
+        });
         if (ports.values().stream().distinct().count() != ports.size()) {
             throw new LaunchException("two parts are set to the same port: " + ports);
         }
@@ -242,23 +291,18 @@ public final class Platform implements AutoCloseable {
             case "kafka controller" -> "CONDUIT_KAFKA_CONTROLLER_PORT";
             case "mongo" -> "CONDUIT_MONGO_PORT";
             case "gateway" -> "CONDUIT_GATEWAY_PORT";
-            default -> "CONDUIT_" + part.replace("-service", "").toUpperCase(Locale.ROOT) + "_PORT";
+            default -> "CONDUIT_" + part.replace("-service", "").replace(" ", "_").toUpperCase(Locale.ROOT) + "_PORT";
         };
-    }
-
-    private ChildProcess track(ChildProcess child) {
-        children.add(child);
-        return child;
     }
 
     /** Stops everything that was started: services first (gateway first of all), servers last. */
     @Override
     public void close() {
-        List<ChildProcess> reversed;
-        synchronized (children) {
-            reversed = new ArrayList<>(children);
-            children.clear();
+        if (supervisor == null) {
+            return;
         }
+        supervisor.stop();
+        List<ChildProcess> reversed = new ArrayList<>(supervisor.children());
         Collections.reverse(reversed);
         List<ChildProcess> services = reversed.stream().filter(c -> !c.name().equals("kafka") && !c.name().equals("mongo")).toList();
         List<ChildProcess> servers = reversed.stream().filter(c -> c.name().equals("kafka") || c.name().equals("mongo")).toList();

@@ -4,30 +4,52 @@ import dev.conduit.localstack.Platform;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
-/** The packaged platform comes up, and the gateway reports every service ready. */
+/** The packaged platform comes up; health lives on the management ports, never on the public ones. */
 class PlatformIT {
 
     @Test
-    void gatewayReportsEveryServiceReady() {
-        given(SharedPlatform.gateway()).when().get("/q/health/ready")
+    void gatewayPlatformViewReportsEveryServiceReady() {
+        Platform.Settings s = SharedPlatform.get().settings();
+        JourneyIT.eventually(() -> given(SharedPlatform.management(s.gatewayManagementPort())).get("/q/health/group/platform")
+                .statusCode() == 200);
+        given(SharedPlatform.management(s.gatewayManagementPort())).when().get("/q/health/group/platform")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'downstream services' }.data.'user-service'", equalTo("UP"))
-                .body("checks.find { it.name == 'downstream services' }.data.'post-service'", equalTo("UP"))
-                .body("checks.find { it.name == 'downstream services' }.data.'comment-service'", equalTo("UP"));
+                .body("checks.find { it.name == 'platform' }.data.'user-service'", equalTo("UP"))
+                .body("checks.find { it.name == 'platform' }.data.'post-service platform'", equalTo("UP"))
+                .body("checks.find { it.name == 'platform' }.data.'comment-service'", equalTo("UP"));
+        given(SharedPlatform.management(s.gatewayManagementPort())).when().get("/q/health/ready")
+                .then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
-    void everyServiceIsReadyWithItsBackingServers() {
+    void everyServiceIsReadyWithItsDatabaseAndReportsKafkaInItsPlatformGroup() {
         Platform.Settings s = SharedPlatform.get().settings();
-        for (int port : new int[] {s.userPort(), s.postPort(), s.commentPort()}) {
-            given().baseUri("http://127.0.0.1").port(port).when().get("/q/health/ready")
+        for (int port : new int[] {s.userManagementPort(), s.postManagementPort(), s.commentManagementPort()}) {
+            given(SharedPlatform.management(port)).when().get("/q/health/ready")
                     .then().statusCode(200)
                     .body("status", equalTo("UP"))
-                    .body("checks.find { it.name.contains('MongoDB') }.status", equalTo("UP"))
-                    .body("checks.find { it.name.contains('Kafka') }.status", equalTo("UP"));
+                    .body("checks.find { it.name.contains('MongoDB') }.status", equalTo("UP"));
+            given(SharedPlatform.management(port)).when().get("/q/health/group/platform")
+                    .then().statusCode(200)
+                    .body("checks.find { it.name.contains('Kafka connection') }.status", equalTo("UP"));
+        }
+    }
+
+    @Test
+    void noPublicPortServesHealthOrMetrics() {
+        Platform.Settings s = SharedPlatform.get().settings();
+        for (int port : new int[] {s.gatewayPort(), s.userPort(), s.postPort(), s.commentPort()}) {
+            for (String path : new String[] {"/q/health/ready", "/q/metrics", "/api/%2e%2e/q/metrics", "/api/..%2Fq/metrics"}) {
+                given().urlEncodingEnabled(false).baseUri("http://127.0.0.1").port(port).when().get(path)
+                        .then().statusCode(anyOf(equalTo(404), equalTo(400)))
+                        .body(not(containsString("jvm_memory")));
+            }
         }
     }
 }

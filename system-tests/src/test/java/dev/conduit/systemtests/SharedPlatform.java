@@ -44,9 +44,14 @@ final class SharedPlatform {
                 .setBasePath("/api").build();
     }
 
-    /** Requests to the gateway's own endpoints ({@code /q/...}). */
+    /** Requests to the gateway's public port outside the API (Swagger UI, OpenAPI). */
     static RequestSpecification gateway() {
         return new RequestSpecBuilder().setBaseUri("http://127.0.0.1").setPort(get().settings().gatewayPort()).build();
+    }
+
+    /** Requests to a management interface (health, metrics) on {@code port}. */
+    static RequestSpecification management(int port) {
+        return new RequestSpecBuilder().setBaseUri("http://127.0.0.1").setPort(port).build();
     }
 
     private static void deleteRecursively(Path dir) {
