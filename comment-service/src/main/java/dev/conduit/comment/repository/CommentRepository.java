@@ -1,5 +1,7 @@
 package dev.conduit.comment.repository;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
@@ -33,12 +35,25 @@ public class CommentRepository implements ReactivePanacheMongoRepositoryBase<Com
                 .replaceWithVoid();
     }
 
-    /** The next comment id: one atomic increment, so racing writers never share an id. */
+    /**
+     * The next comment id: one atomic increment of the sequence. The value is taken from the
+     * document as it was before the increment, plus one: MongoDB hands that out once, and the
+     * embedded imitation copies the old document under its lock but serialises the new one after
+     * releasing it, so a racing increment can show two writers the same "after" value (measured:
+     * 24 of 3000 concurrent draws), never the same "before" value.
+     */
     public Uni<Long> nextId() {
         return mongoDatabase().getCollection(COUNTERS)
                 .findOneAndUpdate(Filters.eq("_id", SEQUENCE), Updates.inc("seq", 1L),
-                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER))
-                .map(counter -> ((Number) counter.get("seq")).longValue());
+                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE))
+                // no document before: this increment created the sequence at 1
+                .map(before -> before == null ? 1L : ((Number) before.get("seq")).longValue() + 1);
+    }
+
+    /** Whether {@code failure} is an insert that met a comment already stored under its id. */
+    public static boolean isDuplicateId(Throwable failure) {
+        return failure instanceof MongoWriteException e && e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY
+                && e.getError().getMessage().contains("_id_");
     }
 
     /** The article's comments that are not deleted, oldest first. */

@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,10 @@ import java.util.Set;
 @ApplicationScoped
 public class CommentService {
 
+    private static final Logger LOG = Logger.getLogger(CommentService.class);
     private static final int MAX_CASCADE_ROUNDS = 5;
+    /** Draws of a comment id before giving up with a 503; one is enough unless the store misbehaves. */
+    private static final int MAX_ID_ATTEMPTS = 5;
 
     private final CommentRepository comments;
     private final ArticleRepository articles;
@@ -67,24 +71,45 @@ public class CommentService {
 
     public Uni<CommentView> add(String slug, Caller caller, String body) {
         return locator.bySlug(slug)
-                .chain(article -> comments.nextId().chain(id -> {
-                    CommentDocument comment = new CommentDocument();
-                    comment.id = id;
-                    comment.articleId = article.id;
-                    comment.authorId = caller.id();
-                    comment.authorUsername = caller.username();
-                    comment.body = body;
-                    comment.createdAt = Instant.now();
-                    comment.updatedAt = comment.createdAt;
-                    comment.version = 1;
-                    comment.pendingEvents.add(event(CommentAdded.TYPE, CommentAdded.SCHEMA_VERSION, 1, article.id,
-                            new CommentAdded(id, article.id, caller.id(), body)));
-                    return comments.persist(comment);
-                }))
+                .chain(article -> store(article, caller, body, 1))
                 .invoke(comment -> relay.publishSoon(comment.id))
                 .chain(this::unlessArticleWentMeanwhile)
                 .chain(comment -> views(List.of(comment), caller))
                 .map(views -> views.get(0));
+    }
+
+    /**
+     * Inserts the comment and its {@code CommentAdded} in one document under a fresh id. An id that
+     * is taken already (a sequence behind restored data, or a store whose increments are not
+     * atomic) failed the insert as a whole, so nothing was written: a new id, with its own event,
+     * is drawn, a bounded number of times.
+     */
+    private Uni<CommentDocument> store(ArticleDocument article, Caller caller, String body, int attempt) {
+        return comments.nextId()
+                .chain(id -> comments.persist(newComment(id, article, caller, body)))
+                .onFailure(CommentRepository::isDuplicateId).recoverWithUni(taken -> {
+                    if (attempt >= MAX_ID_ATTEMPTS) {
+                        LOG.warnf("no free comment id after %d draws: %s", attempt, taken.getMessage());
+                        return Uni.createFrom().failure(
+                                new ApiException(503, "the comment could not be stored right now, try again"));
+                    }
+                    return store(article, caller, body, attempt + 1);
+                });
+    }
+
+    private CommentDocument newComment(long id, ArticleDocument article, Caller caller, String body) {
+        CommentDocument comment = new CommentDocument();
+        comment.id = id;
+        comment.articleId = article.id;
+        comment.authorId = caller.id();
+        comment.authorUsername = caller.username();
+        comment.body = body;
+        comment.createdAt = Instant.now();
+        comment.updatedAt = comment.createdAt;
+        comment.version = 1;
+        comment.pendingEvents.add(event(CommentAdded.TYPE, CommentAdded.SCHEMA_VERSION, 1, article.id,
+                new CommentAdded(id, article.id, caller.id(), body)));
+        return comment;
     }
 
     public Uni<Void> delete(String slug, Caller caller, long commentId) {

@@ -77,16 +77,21 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
 
     /**
      * Applies {@code changes} and appends {@code event} in one atomic update if the article is still
-     * at {@code expectedVersion}; false when someone changed it first.
+     * live, at {@code expectedVersion} and matches {@code guard} (null for none); false when someone
+     * changed it first.
      */
-    public Uni<Boolean> update(ObjectId id, long expectedVersion, List<Bson> changes, PendingEvent event) {
+    public Uni<Boolean> update(ObjectId id, long expectedVersion, List<Bson> changes, PendingEvent event, Bson guard) {
         List<Bson> all = new ArrayList<>(changes);
         all.add(Updates.set("version", expectedVersion + 1));
         if (event != null) {
             all.add(Updates.push("pendingEvents", event));
         }
+        List<Bson> filter = new ArrayList<>(List.of(Filters.eq("_id", id), Filters.eq("version", expectedVersion), LIVE));
+        if (guard != null) {
+            filter.add(guard);
+        }
         return mongoCollection()
-                .updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("version", expectedVersion), LIVE), Updates.combine(all))
+                .updateOne(Filters.and(filter), Updates.combine(all))
                 .map(result -> result.getMatchedCount() == 1);
     }
 

@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /** The rules of articles, the feed, favorites and tags. */
@@ -128,12 +129,18 @@ public class ArticleService {
                 .chain(saved -> view(saved, caller));
     }
 
-    /** Inserts with {@code slug}; a racing article that took it first makes us take a suffixed one. */
+    /**
+     * Inserts with {@code slug}; a racing article that took it first makes us take a suffixed one.
+     * The refused insert wrote nothing, so the article and its {@code ArticlePublished} are stored
+     * once, under the slug that won.
+     */
     private Uni<ArticleDocument> insert(ArticleDocument article, String slug, int attempt) {
         article.slug = slug;
         article.pendingEvents = new ArrayList<>(List.of(published(article)));
-        return articles.persist(article).onFailure(f -> ArticleRepository.isDuplicateSlug(f) && attempt < SLUG_ATTEMPTS)
-                .recoverWithUni(() -> insert(article, Slugs.withSuffix(Slugs.of(article.title)), attempt + 1));
+        return articles.persist(article)
+                .onFailure(ArticleRepository::isDuplicateSlug).recoverWithUni(taken -> attempt < SLUG_ATTEMPTS
+                        ? insert(article, Slugs.withSuffix(Slugs.of(article.title)), attempt + 1)
+                        : Uni.createFrom().failure(slugConflict()));
     }
 
     public Uni<ArticleView> update(Caller caller, String slug, Draft changes) {
@@ -142,23 +149,31 @@ public class ArticleService {
             String newTitle = changes.title() == null ? found.title : changes.title().trim();
             Uni<String> newSlug = Slugs.of(newTitle).equals(Slugs.of(found.title)) ? Uni.createFrom().item(found.slug)
                     : freeSlug(Slugs.of(newTitle), found.id);
-            return newSlug.chain(target -> change(found.id, article -> {
-                String title = changes.title() == null ? article.title : changes.title().trim();
-                String description = changes.description() == null ? article.description : changes.description().trim();
-                String body = changes.body() == null ? article.body : changes.body();
-                List<String> tags = changes.tagList() == null ? article.tagList : tags(changes.tagList());
-                String slugNow = title.equals(article.title) ? article.slug : target;
-                if (title.equals(article.title) && description.equals(article.description) && body.equals(article.body)
-                        && tags.equals(article.tagList)) {
-                    return null;
-                }
-                List<Bson> updates = List.of(Updates.set("title", title), Updates.set("slug", slugNow),
-                        Updates.set("description", description), Updates.set("body", body), Updates.set("tagList", tags),
-                        Updates.set("updatedAt", ArticleRepository.now()));
-                return new Change(updates, event(ArticleUpdated.TYPE, ArticleUpdated.SCHEMA_VERSION, article.version + 1,
-                        new ArticleUpdated(article.id.toHexString(), slugNow, title, description, tags, article.authorId)));
-            }));
+            return newSlug.chain(free -> {
+                // a racing article that takes this slug first makes the next round take a suffixed one
+                AtomicReference<String> target = new AtomicReference<>(free);
+                return change(found.id, article -> edit(article, changes, target.get()),
+                        () -> target.set(Slugs.withSuffix(Slugs.of(newTitle))));
+            });
         }).chain(article -> view(article, caller));
+    }
+
+    /** What {@code changes} do to {@code article}, under {@code newSlug} if the title changes; null for nothing. */
+    private Change edit(ArticleDocument article, Draft changes, String newSlug) {
+        String title = changes.title() == null ? article.title : changes.title().trim();
+        String description = changes.description() == null ? article.description : changes.description().trim();
+        String body = changes.body() == null ? article.body : changes.body();
+        List<String> tags = changes.tagList() == null ? article.tagList : tags(changes.tagList());
+        String slugNow = title.equals(article.title) ? article.slug : newSlug;
+        if (title.equals(article.title) && description.equals(article.description) && body.equals(article.body)
+                && tags.equals(article.tagList)) {
+            return null;
+        }
+        List<Bson> updates = List.of(Updates.set("title", title), Updates.set("slug", slugNow),
+                Updates.set("description", description), Updates.set("body", body), Updates.set("tagList", tags),
+                Updates.set("updatedAt", ArticleRepository.now()));
+        return new Change(updates, event(ArticleUpdated.TYPE, ArticleUpdated.SCHEMA_VERSION, article.version + 1,
+                new ArticleUpdated(article.id.toHexString(), slugNow, title, description, tags, article.authorId)));
     }
 
     public Uni<Void> delete(Caller caller, String slug) {
@@ -168,7 +183,7 @@ public class ArticleService {
                     List.of(Updates.set("deleted", true), Updates.set("slug", "deleted:" + article.id.toHexString()),
                             Updates.set("updatedAt", ArticleRepository.now())),
                     event(ArticleDeleted.TYPE, ArticleDeleted.SCHEMA_VERSION, article.version + 1,
-                            new ArticleDeleted(article.id.toHexString(), article.slug, article.authorId))));
+                            new ArticleDeleted(article.id.toHexString(), article.slug, article.authorId))), null);
         }).replaceWithVoid();
     }
 
@@ -176,7 +191,8 @@ public class ArticleService {
         return find(slug).chain(found -> change(found.id, article -> article.favoritedBy.contains(caller.id()) ? null
                 : new Change(List.of(Updates.addToSet("favoritedBy", caller.id()), Updates.inc("favoritesCount", 1)),
                         event(ArticleFavorited.TYPE, ArticleFavorited.SCHEMA_VERSION, article.version + 1,
-                                new ArticleFavorited(article.id.toHexString(), caller.id(), article.favoritesCount + 1)))))
+                                new ArticleFavorited(article.id.toHexString(), caller.id(), article.favoritesCount + 1)),
+                        Filters.ne("favoritedBy", caller.id())), null))
                 .chain(article -> view(article, caller));
     }
 
@@ -184,7 +200,8 @@ public class ArticleService {
         return find(slug).chain(found -> change(found.id, article -> !article.favoritedBy.contains(caller.id()) ? null
                 : new Change(List.of(Updates.pull("favoritedBy", caller.id()), Updates.inc("favoritesCount", -1)),
                         event(ArticleUnfavorited.TYPE, ArticleUnfavorited.SCHEMA_VERSION, article.version + 1,
-                                new ArticleUnfavorited(article.id.toHexString(), caller.id(), article.favoritesCount - 1)))))
+                                new ArticleUnfavorited(article.id.toHexString(), caller.id(), article.favoritesCount - 1)),
+                        Filters.eq("favoritedBy", caller.id())), null))
                 .chain(article -> view(article, caller));
     }
 
@@ -197,8 +214,12 @@ public class ArticleService {
         return find(slug);
     }
 
-    /** A change of one article, decided on the version read and retried on a concurrent change. */
-    private Uni<ArticleDocument> change(ObjectId id, Function<ArticleDocument, Change> decide) {
+    /**
+     * A change of one article, decided on the version read and retried on a concurrent change.
+     * {@code slugTaken} (null when the change sets no new slug) picks another slug when a racing
+     * article took the one the change wanted; the change is then decided again.
+     */
+    private Uni<ArticleDocument> change(ObjectId id, Function<ArticleDocument, Change> decide, Runnable slugTaken) {
         return OptimisticChange.apply(
                 // a deleted article is still read (a delete answers with it), but never changed
                 () -> articles.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("article")),
@@ -208,9 +229,14 @@ public class ArticleService {
                     }
                     return decide.apply(article);
                 },
-                (article, change) -> articles.update(id, article.version, change.updates(), change.event())
-                        .onFailure(ArticleRepository::isDuplicateSlug)
-                        .transform(f -> new ApiException(409, "another article took this title's slug just now, try again"))
+                (article, change) -> articles.update(id, article.version, change.updates(), change.event(), change.guard())
+                        .onFailure(ArticleRepository::isDuplicateSlug).recoverWithUni(taken -> {
+                            if (slugTaken == null) {
+                                return Uni.createFrom().failure(slugConflict());
+                            }
+                            slugTaken.run();
+                            return Uni.createFrom().item(false);
+                        })
                         .invoke(applied -> {
                             if (applied) {
                                 relay.publishSoon(id);
@@ -274,6 +300,10 @@ public class ArticleService {
     /** {@code base} if no other article has it, else a suffixed variant; the unique index decides races. */
     private Uni<String> freeSlug(String base, ObjectId self) {
         return articles.findBySlug(base).map(other -> other == null || other.id.equals(self) ? base : Slugs.withSuffix(base));
+    }
+
+    private static ApiException slugConflict() {
+        return new ApiException(409, "another article took this title's slug just now, try again");
     }
 
     private static void requireAuthor(ArticleDocument article, Caller caller) {

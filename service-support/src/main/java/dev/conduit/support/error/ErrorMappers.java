@@ -3,7 +3,16 @@ package dev.conduit.support.error;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoConnectionPoolClearedException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoServerException;
+import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoWriteException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -24,12 +33,15 @@ import java.util.stream.Collectors;
 
 /**
  * The one place where every failure becomes the RealWorld error envelope with its status: 401,
- * 403, 404, 422 for what the caller got wrong, 400 for unreadable JSON, 500 (with no detail) for
- * our own faults. Nothing ever leaks a stack trace.
+ * 403, 404, 422 for what the caller got wrong, 400 for unreadable JSON, 409 for a write that lost a
+ * race, 503 while the database cannot serve, 500 (with no detail) for our own faults. Nothing ever
+ * leaks a stack trace.
  */
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    /** The server's label on a write that failed for a transient reason (e.g. an election). */
+    private static final String RETRYABLE_WRITE = "RetryableWriteError";
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -101,8 +113,53 @@ public class ErrorMappers {
     /** MongoDB unreachable (server selection timed out): the service is unavailable, not broken. */
     @ServerExceptionMapper
     public Response databaseUnavailable(MongoTimeoutException e) {
+        return databaseBusy(e);
+    }
+
+    /**
+     * A write refused by a unique index that the service did not turn into its own answer: the
+     * stored state changed under the request, a conflict (409), not our fault. A primary stepping
+     * down or a node recovering (a replica set election) is a 503 the client may retry. Anything
+     * else from the server stays a 500.
+     */
+    @ServerExceptionMapper
+    public Response databaseRefused(MongoServerException e) {
+        if (isDuplicateKey(e)) {
+            LOG.warn("unexpected duplicate key, answered as a conflict: " + e.getMessage());
+            return envelope(409, List.of("the request conflicted with a concurrent change, try again"));
+        }
+        if (e instanceof MongoNotPrimaryException || e instanceof MongoNodeIsRecoveringException
+                || e.hasErrorLabel(RETRYABLE_WRITE)) {
+            return databaseBusy(e);
+        }
+        return unexpected(e);
+    }
+
+    /** The connection to MongoDB broke or timed out mid-request: unavailable for now, not broken. */
+    @ServerExceptionMapper
+    public Response databaseConnectionLost(MongoSocketException e) {
+        return databaseBusy(e);
+    }
+
+    /** The driver dropped its connections after one broke, failing the requests waiting for one. */
+    @ServerExceptionMapper
+    public Response databaseConnectionsReset(MongoConnectionPoolClearedException e) {
+        return databaseBusy(e);
+    }
+
+    private static Response databaseBusy(MongoException e) {
         LOG.warn("database unavailable: " + e.getMessage());
         return envelope(503, List.of("the service is temporarily unavailable, try again"));
+    }
+
+    private static boolean isDuplicateKey(MongoServerException e) {
+        if (e instanceof MongoBulkWriteException bulk) {
+            return bulk.getWriteErrors().stream().anyMatch(w -> w.getCategory() == ErrorCategory.DUPLICATE_KEY);
+        }
+        if (e instanceof MongoWriteException write) {
+            return write.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+        }
+        return ErrorCategory.fromErrorCode(e.getCode()) == ErrorCategory.DUPLICATE_KEY;
     }
 
     @ServerExceptionMapper(priority = 10000)

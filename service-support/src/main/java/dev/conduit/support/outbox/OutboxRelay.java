@@ -139,8 +139,10 @@ public final class OutboxRelay {
                     return Multi.createFrom().iterable(pending)
                             .onItem().transformToUniAndConcatenate(event -> send(id, event))
                             .collect().last()
+                            // expire the lease rather than $unset it: a document whose fields come and go
+                            // while it is being read makes the MongoDB-wire imitation drop the connection
                             .eventually(() -> collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq(LEASE + ".owner", owner)),
-                                    Updates.unset(LEASE)))
+                                    Updates.set(LEASE + ".until", new Date(0))))
                             .replaceWithVoid();
                 });
     }

@@ -43,17 +43,19 @@ public class UserRepository implements ReactivePanacheMongoRepository<UserDocume
 
     /**
      * Applies {@code changes} and appends {@code event} (may be null) in one atomic update, only if
-     * the document is still at {@code expectedVersion}. False when someone else changed it first.
+     * the document is still at {@code expectedVersion} and matches {@code guard} (null for none).
+     * False when someone else changed it first.
      */
-    public Uni<Boolean> update(ObjectId id, long expectedVersion, List<Bson> changes, PendingEvent event) {
+    public Uni<Boolean> update(ObjectId id, long expectedVersion, List<Bson> changes, PendingEvent event, Bson guard) {
         List<Bson> all = new ArrayList<>(changes);
         all.add(Updates.set("version", expectedVersion + 1));
         all.add(Updates.set("updatedAt", Instant.now()));
         if (event != null) {
             all.add(Updates.push("pendingEvents", event));
         }
+        Bson filter = Filters.and(Filters.eq("_id", id), Filters.eq("version", expectedVersion));
         return mongoCollection()
-                .updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("version", expectedVersion)), Updates.combine(all))
+                .updateOne(guard == null ? filter : Filters.and(filter, guard), Updates.combine(all))
                 .map(result -> result.getMatchedCount() == 1);
     }
 
