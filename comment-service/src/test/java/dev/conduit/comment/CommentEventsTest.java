@@ -9,12 +9,14 @@ import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestServers;
 import dev.conduit.localstack.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(CommentTestResource.class)
 class CommentEventsTest {
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
 
     static {
         RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
@@ -91,7 +97,7 @@ class CommentEventsTest {
                     "the event waits in the outbox");
             given().get("/articles/" + slug + "/comments").then().statusCode(200);
         } finally {
-            TestServers.startKafka();
+            TestServers.restoreKafka(management);
         }
         try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
             List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 1, WAIT);

@@ -46,7 +46,7 @@ public final class ChildProcess {
         try {
             Files.createDirectories(log.getParent());
             long offset = Files.exists(log) ? Files.size(log) : 0;
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(ownSession(command))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
@@ -55,6 +55,24 @@ public final class ChildProcess {
         } catch (IOException e) {
             throw new LaunchException(name + " could not be started: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The command in a session of its own where {@code setsid} exists: Ctrl-C in the launcher's
+     * terminal then reaches the launcher alone, which stops the children in order (services first,
+     * servers last) instead of all of them getting SIGINT at once and racing the supervisor. The
+     * pid stays the child's ({@code setsid} execs when it is not a group leader, and a freshly
+     * spawned child never is); a child still ends when the launcher dies (ParentWatch).
+     */
+    static List<String> ownSession(List<String> command) {
+        Path setsid = Path.of("/usr/bin/setsid");
+        if (!Files.isExecutable(setsid)) {
+            return command;
+        }
+        List<String> wrapped = new java.util.ArrayList<>(command.size() + 1);
+        wrapped.add(setsid.toString());
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     /** Java of this JVM, so children run on the same JDK that passed the version check. */

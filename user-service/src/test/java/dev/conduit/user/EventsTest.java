@@ -117,7 +117,7 @@ class EventsTest {
             assertEquals(1, users.findById(new ObjectId(userId)).await().atMost(Duration.ofSeconds(5)).pendingEvents.size(),
                     "the event waits in the outbox");
         } finally {
-            TestServers.startKafka();
+            TestServers.restoreKafka(management);
         }
         try (TopicProbe probe = new TopicProbe(Topics.USERS)) {
             List<ConsumerRecord<String, String>> records = probe.await(r -> userId.equals(r.key()), 1, WAIT);

@@ -5,7 +5,14 @@ import dev.conduit.localstack.JwtKeys;
 import dev.conduit.localstack.Ports;
 import dev.conduit.localstack.Servers;
 
+import org.awaitility.Awaitility;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +71,22 @@ public final class TestServers {
                 Integer.parseInt(require("kafka.controller.port")), dir.resolve("kafka.log"));
         kafka.awaitReady(Servers.ready(), READY_TIMEOUT);
         set("kafka.pid", String.valueOf(kafka.pid()));
+    }
+
+    /**
+     * Starts the broker again and waits until the service under test says it is whole again (its
+     * platform health group UP: Kafka connected, consumers assigned), so a test class that took
+     * Kafka away leaves nothing behind for the classes after it.
+     */
+    public static void restoreKafka(URL management) {
+        startKafka();
+        URI platform = URI.create(management.getProtocol() + "://" + management.getHost() + ":" + management.getPort()
+                + "/q/health/group/platform");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Awaitility.await("the platform group UP again after the broker's restart").atMost(READY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> http.send(HttpRequest.newBuilder(platform).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     private static void startAll() {
