@@ -60,6 +60,12 @@ final class Supervisor {
         t.setDaemon(true);
         return t;
     });
+    /** Liveness polls wait on HTTP: on a thread of their own, so they never delay a restart. */
+    private final ScheduledExecutorService livenessChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "conduit-liveness");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean supervising;
     private volatile boolean stopping;
 
@@ -87,7 +93,7 @@ final class Supervisor {
     /** From now on an exit is a crash: the platform is up. */
     void superviseAll() {
         supervising = true;
-        scheduler.scheduleWithFixedDelay(this::checkLiveness, livenessPeriod.toMillis(), livenessPeriod.toMillis(),
+        livenessChecks.scheduleWithFixedDelay(this::checkLiveness, livenessPeriod.toMillis(), livenessPeriod.toMillis(),
                 TimeUnit.MILLISECONDS);
         synchronized (this) {
             parts.values().stream().filter(p -> !p.held && !p.child.isAlive()).forEach(p -> onExit(p, p.child));
@@ -150,6 +156,7 @@ final class Supervisor {
     void stop() {
         stopping = true;
         scheduler.shutdownNow();
+        livenessChecks.shutdownNow();
         try {
             Files.deleteIfExists(statusFile);
         } catch (IOException ignored) {

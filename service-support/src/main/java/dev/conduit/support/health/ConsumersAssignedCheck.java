@@ -71,8 +71,9 @@ public class ConsumersAssignedCheck implements AsyncHealthCheck {
         if (started.contains(channel)) {
             return Uni.createFrom().item(Map.entry(channel, "started"));
         }
-        // runs on the channel's polling thread, which may be inside a poll: bounded wait
-        return kafka.getConsumer(channel).getAssignments()
+        // runs on the channel's polling thread, which may be inside a poll: bounded wait; deferred,
+        // since a channel whose consumer is not created yet throws
+        return Uni.createFrom().deferred(() -> kafka.getConsumer(channel).getAssignments())
                 .ifNoItem().after(askTimeout).fail()
                 .map(assigned -> {
                     if (!assigned.isEmpty()) {
