@@ -103,6 +103,25 @@ class ArticleTest {
     }
 
     @Test
+    void aTitleThatSlugsToARouteWordGetsASuffixAndTheRouteStillAnswers() {
+        Authors.Author jake = Authors.registered();
+        String slug = publish(jake, "Feed", List.of());
+        org.junit.jupiter.api.Assertions.assertTrue(slug.matches("feed-[a-z0-9]{6}"), slug);
+        given().get("/articles/" + slug).then().statusCode(200)
+                .body("article.slug", equalTo(slug)).body("article.title", equalTo("Feed"));
+
+        String renamed = publish(jake, "Not yet the feed", List.of());
+        given().header("Authorization", jake.auth()).contentType(ContentType.JSON)
+                .body(Map.of("article", Map.of("title", "FEED!"))).put("/articles/" + renamed)
+                .then().statusCode(200).body("article.slug", matchesPattern("feed-[a-z0-9]{6}"))
+                .body("article.slug", not(equalTo(slug)));
+
+        given().header("Authorization", jake.auth()).get("/articles/feed").then().statusCode(200)
+                .body("articles", equalTo(List.of())).body("articlesCount", equalTo(0));
+        given().get("/articles/feed").then().statusCode(401);
+    }
+
+    @Test
     void badInputIsA422AndNeedsAToken() {
         Authors.Author jake = Authors.registered();
         create(jake, Map.of("description", "d", "body", "b")).statusCode(422).body("errors.body", contains("title can't be blank"));

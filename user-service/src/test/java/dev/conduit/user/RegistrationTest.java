@@ -63,6 +63,41 @@ class RegistrationTest {
                 .statusCode(422).body("errors.body", contains("email has already been taken", "username has already been taken"));
     }
 
+    static final String USERNAME_RULE = "username may contain only letters, digits, '_', '-' and '.', and may not be '.' or '..'";
+
+    /** Names that are not one path segment of {@code /profiles/{username}} as they stand. */
+    static final List<String> UNADDRESSABLE = List.of(".", "..", "a/b", "/", "a%2Fb", "100%", "what?", "a#b", "back\\slash",
+            "tab\tin", "nul\u0000", "bell\u0007", "del\u007f", "new\nline", " jake", "jake ", "\u00a0jake", "jake\u2003");
+
+    @Test
+    void aNameThatIsNotOnePathSegmentIsA422AtRegistrationAndAtUpdate() {
+        Users.Registered jake = Users.register();
+        for (String name : UNADDRESSABLE) {
+            post("/users", Map.of("user", Map.of("username", name, "email", unique("e") + "@x.io", "password", PASSWORD)))
+                    .statusCode(422).body("errors.body", hasItem(USERNAME_RULE));
+            given().header("Authorization", jake.auth()).contentType(ContentType.JSON)
+                    .body(Map.of("user", Map.of("username", name))).put("/user")
+                    .then().statusCode(422).body("errors.body", contains(USERNAME_RULE));
+        }
+        given().header("Authorization", jake.auth()).get("/user")
+                .then().statusCode(200).body("user.username", equalTo(jake.username()));
+    }
+
+    @Test
+    void namesWithInnerDotsDashesUnderscoresAndAnyScriptsLettersWork() {
+        String suffix = unique("").substring(1);
+        for (String name : List.of("jake.doe" + suffix, "j-a_k.e" + suffix, "...." + suffix, "Jürgen" + suffix,
+                "Δημήτρης" + suffix, "山田" + suffix)) {
+            Users.Registered user = Users.register(name, unique("e") + "@x.io");
+            given().get("/profiles/" + name).then().statusCode(200).body("profile.username", equalTo(name));
+            String renamed = "é." + name;
+            given().header("Authorization", user.auth()).contentType(ContentType.JSON)
+                    .body(Map.of("user", Map.of("username", renamed))).put("/user")
+                    .then().statusCode(200).body("user.username", equalTo(renamed));
+            given().get("/profiles/" + renamed).then().statusCode(200).body("profile.username", equalTo(renamed));
+        }
+    }
+
     @Test
     void everyBadFieldIsNamed() {
         post("/users", Map.of("user", Map.of("email", "a@b.co", "password", PASSWORD)))
@@ -76,7 +111,7 @@ class RegistrationTest {
         post("/users", Map.of("user", Map.of("username", "x".repeat(41), "email", unique("e") + "@x.io", "password", PASSWORD)))
                 .statusCode(422).body("errors.body", contains("username is too long (maximum is 40 characters)"));
         post("/users", Map.of("user", Map.of("username", "bad/name", "email", unique("e") + "@x.io", "password", PASSWORD)))
-                .statusCode(422).body("errors.body", contains("username may contain only letters, digits, '_', '-' and '.'"));
+                .statusCode(422).body("errors.body", contains(USERNAME_RULE));
         post("/users", Map.of("user", Map.of("username", unique("u"), "email", unique("e") + "@x.io", "password", "é".repeat(40))))
                 .statusCode(422).body("errors.body", contains("password is too long (maximum is 72 bytes)"));
         post("/users", Map.of("nothing", "here"))

@@ -297,8 +297,11 @@ public class ArticleService {
         return articles.findBySlug(slug).onItem().ifNull().failWith(() -> ApiException.notFound("article"));
     }
 
-    /** {@code base} if no other article has it, else a suffixed variant; the unique index decides races. */
+    /** {@code base} if no other article has it and no route, else a suffixed variant; the unique index decides races. */
     private Uni<String> freeSlug(String base, ObjectId self) {
+        if (Slugs.isReserved(base)) {
+            return Uni.createFrom().item(Slugs.withSuffix(base));
+        }
         return articles.findBySlug(base).map(other -> other == null || other.id.equals(self) ? base : Slugs.withSuffix(base));
     }
 

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /** Registration, login and the current user. */
 @Path("/")
@@ -40,7 +42,9 @@ public class UserResource {
         return service.register(u.username(), u.email(), u.password())
                 // a path, not an absolute URI: only the gateway knows the public host
                 .map(session -> Response.status(Response.Status.CREATED)
-                        .header(HttpHeaders.LOCATION, config.publicPathPrefix() + "/profiles/" + session.user().username)
+                        .header(HttpHeaders.LOCATION, config.publicPathPrefix() + "/profiles/"
+                                // non-ASCII letters are percent-encoded; the allowed punctuation needs no encoding
+                                + URLEncoder.encode(session.user().username, StandardCharsets.UTF_8))
                         .entity(UserMapper.toResponse(session.user(), session.token()))
                         .build());
     }

@@ -4,9 +4,13 @@ package dev.conduit.user.rest;
 final class UserRules {
 
     static final int USERNAME_MAX = 40;
-    /** Usernames appear in URL paths ({@code /profiles/{username}}): no characters that need escaping. */
-    static final String USERNAME_PATTERN = "^[A-Za-z0-9_.-]*$";
-    static final String USERNAME_PATTERN_MESSAGE = "may contain only letters, digits, '_', '-' and '.'";
+    /**
+     * Usernames are one path segment ({@code /profiles/{username}}): letters (any script), digits,
+     * '_', '-' and '.', but not "." or "..", which a client or proxy resolves as a relative path.
+     * Everything else ('/', '%', '?', '#', '\', whitespace, control characters) is refused.
+     */
+    static final String USERNAME_PATTERN = "^(?!\\.{1,2}$)[\\p{L}\\p{M}\\p{N}_.-]*$";
+    static final String USERNAME_PATTERN_MESSAGE = "may contain only letters, digits, '_', '-' and '.', and may not be '.' or '..'";
     static final int EMAIL_MAX = 254;
     /** local@domain.tld, no spaces: stricter than the bare {@code @Email}, which accepts "a@b". */
     static final String EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
