@@ -31,6 +31,7 @@ class NetworkPolicyTest {
             "gateway -> post-service:9000/TCP",
             "gateway -> comment-service:9000/TCP",
             "comment-service -> post-service:8082/TCP",
+            "post-service -> user-service:8081/TCP",
             "user-service -> mongodb:27017/TCP",
             "post-service -> mongodb:27017/TCP",
             "comment-service -> mongodb:27017/TCP",

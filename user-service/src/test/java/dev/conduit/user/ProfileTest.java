@@ -5,6 +5,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import static dev.conduit.user.Users.PASSWORD;
 import static dev.conduit.user.Users.post;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.nullValue;
@@ -54,6 +56,26 @@ class ProfileTest {
                 .then().statusCode(200).body("profile.following", equalTo(false));
         given().header("Authorization", anna.auth()).get("/profiles/" + jake.username())
                 .then().body("profile.following", equalTo(false));
+    }
+
+    @Test
+    void theInternalLookupSaysWhomAUserFollowsRightAfterAFollowOrUnfollow() throws Exception {
+        Users.Registered jake = Users.register();
+        Users.Registered anna = Users.register();
+        String jakeId = AuthenticationTest.subject(jake.token());
+        String annaId = AuthenticationTest.subject(anna.token());
+        given().get("/internal/users/" + annaId + "/following").then().statusCode(200)
+                .body("userId", equalTo(annaId)).body("following", empty()).body("version", equalTo(1));
+        given().header("Authorization", anna.auth()).post("/profiles/" + jake.username() + "/follow").then().statusCode(200);
+        given().get("/internal/users/" + annaId + "/following").then().statusCode(200)
+                .body("following", contains(jakeId)).body("version", equalTo(2));
+        given().header("Authorization", anna.auth()).delete("/profiles/" + jake.username() + "/follow").then().statusCode(200);
+        given().get("/internal/users/" + annaId + "/following").then().statusCode(200)
+                .body("following", empty()).body("version", equalTo(3));
+        given().get("/internal/users/" + new ObjectId() + "/following").then().statusCode(404)
+                .body("errors.body", contains("user not found"));
+        given().get("/internal/users/not-an-id/following").then().statusCode(404)
+                .body("errors.body", contains("user not found"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.conduit.events.post.ArticlePublished;
 import dev.conduit.events.post.ArticleUnfavorited;
 import dev.conduit.events.post.ArticleUpdated;
 import dev.conduit.post.ArticleDocument;
+import dev.conduit.post.client.UserServiceClient;
 import dev.conduit.post.event.PostEventRelay;
 import dev.conduit.post.repository.ArticleRepository;
 import dev.conduit.support.error.ApiException;
@@ -50,12 +51,15 @@ public class ArticleService {
     private final AuthorDirectory authors;
     private final PostEventRelay relay;
     private final ObjectMapper json;
+    private final UserServiceClient userService;
 
-    public ArticleService(ArticleRepository articles, AuthorDirectory authors, PostEventRelay relay, ObjectMapper json) {
+    public ArticleService(ArticleRepository articles, AuthorDirectory authors, PostEventRelay relay, ObjectMapper json,
+            UserServiceClient userService) {
         this.articles = articles;
         this.authors = authors;
         this.relay = relay;
         this.json = json;
+        this.userService = userService;
     }
 
     void createIndexes(@Observes StartupEvent event) {
@@ -98,9 +102,9 @@ public class ArticleService {
     }
 
     public Uni<PageView> feed(Caller caller, int offset, int limit) {
-        return authors.followingOf(caller.id()).chain(following -> following.isEmpty()
+        return following(caller).chain(following -> following.isEmpty()
                 ? Uni.createFrom().item(new PageView(List.of(), 0))
-                : page(Filters.in("authorId", following), offset, limit, caller));
+                : page(Filters.in("authorId", following), offset, limit, caller, following));
     }
 
     public Uni<ArticleView> get(String slug, Caller caller) {
@@ -246,15 +250,20 @@ public class ArticleService {
     }
 
     private Uni<PageView> page(Bson filter, int offset, int limit, Caller caller) {
-        return articles.page(filter, offset, limit).chain(page -> views(page.articles(), caller)
+        return page(filter, offset, limit, caller, null);
+    }
+
+    /** {@code following}: whom the caller follows, when already known; null to look it up (if there are articles). */
+    private Uni<PageView> page(Bson filter, int offset, int limit, Caller caller, Set<String> following) {
+        return articles.page(filter, offset, limit).chain(page -> views(page.articles(), caller, following)
                 .map(views -> new PageView(views, page.total())));
     }
 
     private Uni<ArticleView> view(ArticleDocument article, Caller caller) {
-        return views(List.of(article), caller).map(list -> list.get(0));
+        return views(List.of(article), caller, null).map(list -> list.get(0));
     }
 
-    private Uni<List<ArticleView>> views(List<ArticleDocument> list, Caller caller) {
+    private Uni<List<ArticleView>> views(List<ArticleDocument> list, Caller caller, Set<String> knownFollowing) {
         if (list.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -262,7 +271,7 @@ public class ArticleService {
         list.forEach(a -> recordedNames.put(a.authorId, a.authorUsername));
         Uni<Map<String, AuthorDirectory.Author>> byId = authors.byIds(recordedNames.keySet(), caller, recordedNames);
         Uni<Set<String>> following = caller == null ? Uni.createFrom().item(Set.of())
-                : authors.followingOf(caller.id()).map(Set::copyOf);
+                : knownFollowing != null ? Uni.createFrom().item(knownFollowing) : following(caller);
         return Uni.combine().all().unis(byId, following).asTuple().map(t -> list.stream().map(a -> new ArticleView(a,
                 t.getItem1().get(a.authorId),
                 caller != null && a.favoritedBy.contains(caller.id()),
@@ -291,6 +300,15 @@ public class ArticleService {
         return authors.idOf(username).map(id -> id.isPresent() ? id
                 : Optional.ofNullable(caller != null && caller.username() != null && caller.username().equalsIgnoreCase(username)
                         ? caller.id() : null));
+    }
+
+    /**
+     * Whom the caller follows: user-service's answer, which includes a follow made a moment ago,
+     * or the read model's when user-service does not answer in time. One call per request at most.
+     */
+    private Uni<Set<String>> following(Caller caller) {
+        return userService.following(caller.id()).chain(answer -> answer.isPresent() ? Uni.createFrom().item(answer.get())
+                : authors.followingOf(caller.id()).map(Set::copyOf));
     }
 
     private Uni<ArticleDocument> find(String slug) {

@@ -215,6 +215,14 @@ public class UserService {
                 MAX_ATTEMPTS, "the account changed concurrently, try again");
     }
 
+    /** An account by id, for other services; 404 for an id that is no account. */
+    public Uni<UserDocument> account(String id) {
+        if (id == null || !ObjectId.isValid(id)) {
+            return Uni.createFrom().failure(ApiException.notFound("user"));
+        }
+        return users.findById(new ObjectId(id)).onItem().ifNull().failWith(() -> ApiException.notFound("user"));
+    }
+
     private Uni<UserDocument> findProfile(String username) {
         return users.findByUsername(username).onItem().ifNull().failWith(() -> ApiException.notFound("profile"));
     }
