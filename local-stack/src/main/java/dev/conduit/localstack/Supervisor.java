@@ -246,11 +246,14 @@ final class Supervisor {
             }
             out.printf(Locale.ROOT, "%s is back: ready in %.1f s (restart %d)%n", part.spec.name(), child.secondsSinceStart(),
                     part.restarts);
-        } else if (System.nanoTime() > deadline) {
-            out.printf(Locale.ROOT, "%s was restarted but is not ready after %d s (log: %s)%n", part.spec.name(),
-                    READY_TIMEOUT.toSeconds(), child.log());
+        } else if (deadline != Long.MAX_VALUE && System.nanoTime() > deadline) {
+            // e.g. restarted while MongoDB is away: say so once, and keep watching for it to get ready
+            out.printf(Locale.ROOT, "%s was restarted but is not ready after %d s; still waiting (log: %s)%n",
+                    part.spec.name(), READY_TIMEOUT.toSeconds(), child.log());
+            scheduler.schedule(() -> awaitReady(part, child, Long.MAX_VALUE), 1, TimeUnit.SECONDS);
         } else {
-            scheduler.schedule(() -> awaitReady(part, child, deadline), 200, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> awaitReady(part, child, deadline), deadline == Long.MAX_VALUE ? 1000 : 200,
+                    TimeUnit.MILLISECONDS);
         }
     }
 

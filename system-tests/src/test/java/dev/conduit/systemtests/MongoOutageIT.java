@@ -38,6 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A MongoDB outage longer than any limit a consumer used to have (SmallRye's throttled commit
  * strategy failed a channel whose record waited more than 60 s): the consumer holds the event,
  * retries, and applies it once MongoDB is back; nothing is dead-lettered, nothing is restarted.
+ * A service killed during the outage starts again once and waits, unready, for MongoDB (it used
+ * to fail its start on the index creation and crash-loop).
  * {@code -Dconduit.outage.seconds=300} tries a five-minute outage.
  */
 class MongoOutageIT {
@@ -57,6 +59,7 @@ class MongoOutageIT {
         String renamed = "mo" + UUID.randomUUID().toString().substring(0, 8);
         UUID eventId = UUID.randomUUID();
         int restartsBefore = platform.restarts("post-service");
+        int commentRestartsBefore = platform.restarts("comment-service");
 
         long start = System.nanoTime();
         platform.stopService("mongo");
@@ -65,6 +68,9 @@ class MongoOutageIT {
             publish(platform, userId, eventId, Map.of("eventId", eventId.toString(), "type", "UserProfileChanged",
                     "schemaVersion", 1, "aggregateId", userId, "aggregateVersion", 2, "occurredAt", Instant.now().toString(),
                     "data", mapOf("userId", userId, "username", renamed, "bio", null, "image", null)));
+            // a service that crashes during the outage starts again, unready, instead of crash-looping
+            ProcessHandle comments = platform.process("comment-service").orElseThrow();
+            comments.destroyForcibly();
             // the outage lasts OUTAGE; all along post-service stays alive and live, its consumer waiting
             await().during(OUTAGE).atMost(OUTAGE.plusSeconds(30)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> status(platform.settings().postManagementPort(), "/q/health/live") == 200
@@ -80,6 +86,9 @@ class MongoOutageIT {
                 + "no restart, nothing dead-lettered%n", outage, caughtUp);
 
         assertEquals(restartsBefore, platform.restarts("post-service"), "post-service was not restarted");
+        await().atMost(Duration.ofSeconds(60)).until(() -> platform.isRunning("comment-service"));
+        assertEquals(commentRestartsBefore + 1, platform.restarts("comment-service"),
+                "comment-service, killed during the outage, started once and waited for MongoDB");
         assertEquals(200, status(platform.settings().postManagementPort(), "/q/health/live"));
         List<ConsumerRecord<String, String>> parked = deadLetters(platform);
         assertTrue(parked.stream().noneMatch(r -> r.value() != null && r.value().contains(eventId.toString())),

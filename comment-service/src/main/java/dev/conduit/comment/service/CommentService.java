@@ -10,6 +10,7 @@ import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.comment.CommentAdded;
 import dev.conduit.events.comment.CommentDeleted;
 import dev.conduit.support.error.ApiException;
+import dev.conduit.support.mongo.StartupIndexes;
 import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.support.readmodel.AuthorDirectory;
 import dev.conduit.support.readmodel.AuthorDirectory.Author;
@@ -21,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,8 +55,8 @@ public class CommentService {
         this.json = json;
     }
 
-    void createIndexes(@Observes StartupEvent event) {
-        comments.createIndexes().chain(articles::createIndexes).await().atMost(Duration.ofSeconds(30));
+    void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
+        indexes.ensure("comments", () -> comments.createIndexes().chain(articles::createIndexes));
     }
 
     /** A comment as the caller (if any) sees it: its author's public profile and whether the caller follows them. */

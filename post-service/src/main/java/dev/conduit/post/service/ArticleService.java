@@ -14,6 +14,7 @@ import dev.conduit.post.client.UserServiceClient;
 import dev.conduit.post.event.PostEventRelay;
 import dev.conduit.post.repository.ArticleRepository;
 import dev.conduit.support.error.ApiException;
+import dev.conduit.support.mongo.StartupIndexes;
 import dev.conduit.support.outbox.OptimisticChange;
 import dev.conduit.support.outbox.OptimisticChange.Change;
 import dev.conduit.support.outbox.PendingEvent;
@@ -26,7 +27,6 @@ import jakarta.enterprise.event.Observes;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,8 +62,8 @@ public class ArticleService {
         this.userService = userService;
     }
 
-    void createIndexes(@Observes StartupEvent event) {
-        articles.createIndexes().await().atMost(Duration.ofSeconds(30));
+    void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
+        indexes.ensure("posts", articles::createIndexes);
     }
 
     /** An article as one reader sees it. */

@@ -12,6 +12,7 @@ import dev.conduit.events.user.UserFollowed;
 import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
 import dev.conduit.events.user.UserUnfollowed;
+import dev.conduit.support.mongo.StartupIndexes;
 import dev.conduit.support.security.Caller;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +21,6 @@ import jakarta.enterprise.event.Observes;
 import org.bson.conversions.Bson;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -47,8 +47,8 @@ public class AuthorDirectory {
         this.json = json;
     }
 
-    void createIndexes(@Observes StartupEvent event) {
-        authors.createIndexes().await().atMost(Duration.ofSeconds(30));
+    void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
+        indexes.ensure("authors", authors::createIndexes);
     }
 
     /** The public view of an author; bio and image may be null. */

@@ -9,6 +9,7 @@ import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
 import dev.conduit.events.user.UserUnfollowed;
 import dev.conduit.support.error.ApiException;
+import dev.conduit.support.mongo.StartupIndexes;
 import dev.conduit.support.outbox.OptimisticChange;
 import dev.conduit.support.outbox.OptimisticChange.Change;
 import dev.conduit.support.outbox.PendingEvent;
@@ -26,7 +27,6 @@ import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +62,8 @@ public class UserService {
         this.json = json;
     }
 
-    void createIndexes(@Observes StartupEvent event) {
-        users.createIndexes().await().atMost(Duration.ofSeconds(30));
+    void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
+        indexes.ensure("users", users::createIndexes);
     }
 
     /** A signed-in user: the stored account and a token for it. */
