@@ -28,18 +28,17 @@ public final class Platform implements AutoCloseable {
                            int commentManagementPort) {
 
         public static Settings fromEnvironment(Path home, Function<String, String> env) {
-            int gateway = port(env, "CONDUIT_GATEWAY_PORT", 8080);
-            int user = port(env, "CONDUIT_USER_PORT", 8081);
-            int post = port(env, "CONDUIT_POST_PORT", 8082);
-            int comment = port(env, "CONDUIT_COMMENT_PORT", 8083);
             return new Settings(home,
                     Path.of(value(env, "CONDUIT_DATA", home.resolve("data").toString())),
-                    gateway, user, post, comment,
+                    port(env, "CONDUIT_GATEWAY_PORT", 8080),
+                    port(env, "CONDUIT_USER_PORT", 8081),
+                    port(env, "CONDUIT_POST_PORT", 8082),
+                    port(env, "CONDUIT_COMMENT_PORT", 8083),
                     port(env, "CONDUIT_KAFKA_PORT", 19092),
                     port(env, "CONDUIT_KAFKA_CONTROLLER_PORT", 19093),
                     port(env, "CONDUIT_MONGO_PORT", 27117),
                     List.of(value(env, "CONDUIT_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC").trim().split("\\s+")),
-                    // health and metrics: each part's management port, 1000 above its public one
+                    // health and metrics: each part's management port (9080-9083 beside 8080-8083)
                     port(env, "CONDUIT_GATEWAY_MANAGEMENT_PORT", 9080),
                     port(env, "CONDUIT_USER_MANAGEMENT_PORT", 9081),
                     port(env, "CONDUIT_POST_MANAGEMENT_PORT", 9082),
