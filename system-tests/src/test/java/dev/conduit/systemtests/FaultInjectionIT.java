@@ -220,8 +220,6 @@ class FaultInjectionIT {
         final AtomicLong unavailable = new AtomicLong();
         final AtomicInteger renames = new AtomicInteger();
         final AtomicInteger sequence = new AtomicInteger();
-        /** Per kind of write, when it last succeeded (nanoTime). */
-        final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
         volatile long killedAt;
         final Map<String, Long> firstSuccessAfterKill = new ConcurrentHashMap<>();
 
@@ -321,7 +319,6 @@ class FaultInjectionIT {
                 successes.incrementAndGet();
                 long now = System.nanoTime();
                 firstSuccessAfterKill.putIfAbsent(kind, now);
-                lastSuccess.computeIfAbsent(kind, k -> new AtomicLong()).set(now);
             } else if (status == 502 || status == 503 || status == 504) {
                 unavailable.incrementAndGet();
             } else {

@@ -107,9 +107,9 @@ class EventsTest {
         try {
             // Kafka down degrades, it does not cascade: still ready (the outbox takes the write),
             // and the platform view names the broker
-            given().baseUri("http://" + management.getHost()).port(management.getPort()).get("/q/health/group/platform").then().statusCode(503)
+            given().baseUri(TestServers.managementRoot(management)).get("/q/health/group/platform").then().statusCode(503)
                     .body("checks.find { it.name == 'Kafka connection health check' }.status", equalTo("DOWN"));
-            given().baseUri("http://" + management.getHost()).port(management.getPort()).get("/q/health/ready").then().statusCode(200);
+            given().baseUri(TestServers.managementRoot(management)).get("/q/health/ready").then().statusCode(200);
             String token = given().contentType(ContentType.JSON)
                     .body(Map.of("user", Map.of("username", username, "email", username + "@x.io", "password", Users.PASSWORD)))
                     .post("/users").then().statusCode(201).extract().path("user.token");

@@ -34,7 +34,7 @@ public abstract class ServiceHealthContract {
 
     /** Requests to the management interface (its root, not the {@code /q/} the injected URL points at). */
     protected RequestSpecification management() {
-        return given().baseUri(management.getProtocol() + "://" + management.getHost()).port(management.getPort());
+        return given().baseUri(TestServers.managementRoot(management));
     }
 
     @Test

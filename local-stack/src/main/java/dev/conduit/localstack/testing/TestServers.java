@@ -80,13 +80,20 @@ public final class TestServers {
      */
     public static void restoreKafka(URL management) {
         startKafka();
-        URI platform = URI.create(management.getProtocol() + "://" + management.getHost() + ":" + management.getPort()
-                + "/q/health/group/platform");
+        URI platform = URI.create(managementRoot(management) + "/q/health/group/platform");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Awaitility.await("the platform group UP again after the broker's restart").atMost(READY_TIMEOUT)
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> http.send(HttpRequest.newBuilder(platform).timeout(Duration.ofSeconds(5)).GET().build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    /**
+     * The root of a management interface from the URL Quarkus injects for it
+     * ({@code @TestHTTPResource(value = "/", management = true)}, which points at {@code /q/}).
+     */
+    public static String managementRoot(URL management) {
+        return management.getProtocol() + "://" + management.getHost() + ":" + management.getPort();
     }
 
     private static void startAll() {
