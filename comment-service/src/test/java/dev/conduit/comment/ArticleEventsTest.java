@@ -1,7 +1,7 @@
 package dev.conduit.comment;
 
 import dev.conduit.comment.Fixtures.User;
-import dev.conduit.comment.repository.ArticleRepository;
+import dev.conduit.comment.readmodel.ArticleRepository;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.Poll;

@@ -2,7 +2,7 @@ package dev.conduit.comment;
 
 import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.client.PostServiceClient;
-import dev.conduit.comment.repository.ArticleRepository;
+import dev.conduit.comment.readmodel.ArticleRepository;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

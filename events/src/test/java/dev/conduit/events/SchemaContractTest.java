@@ -48,6 +48,22 @@ class SchemaContractTest {
     }
 
     @Test
+    void everyEventKnowsItsNameAndVersionAndKeepsThemOutOfItsData() throws Exception {
+        for (ConduitEvent event : List.<ConduitEvent>of(new UserRegistered("u", "jake", null, null),
+                new UserProfileChanged("u", "jake", "bio", null), new UserFollowed("u", "v"), new UserUnfollowed("u", "v"),
+                new ArticlePublished("a", "s", "t", "d", List.of("x"), "u"), new ArticleUpdated("a", "s", "t", "d", List.of(), "u"),
+                new ArticleDeleted("a", "s", "u"), new ArticleFavorited("a", "u", 1), new ArticleUnfavorited("a", "u", 0),
+                new CommentAdded(1, "a", "u", "b"), new CommentDeleted(1, "a", "u"))) {
+            String name = event.getClass().getSimpleName();
+            assertEquals(name, event.eventType());
+            assertEquals(name, event.getClass().getField("TYPE").get(null), name + ": TYPE, which consumers switch on");
+            assertEquals(1, event.schemaVersion(), name);
+            JsonNode data = json.valueToTree(event);
+            assertEquals(iterable(schema(name).get("properties").fieldNames()), iterable(data.fieldNames()), name + ": serialised fields");
+        }
+    }
+
+    @Test
     void theEnvelopeSerialisesToTheDocumentedShape() throws Exception {
         EventEnvelope envelope = new EventEnvelope(UUID.randomUUID(), UserRegistered.TYPE, 1, "abc", 1,
                 Instant.parse("2026-01-01T10:00:00Z"), json.valueToTree(new UserRegistered("abc", "jake", null, null)));

@@ -73,10 +73,22 @@ final class ServiceContract {
         return Kustomize.REPO.resolve(service).resolve("src/main/resources/application.properties");
     }
 
+    /** The defaults every backend service inherits from service-support (its own properties win). */
+    static final Path SHARED_DEFAULTS = Kustomize.REPO.resolve("service-support/src/main/resources/META-INF/microprofile-config.properties");
+
+    /**
+     * The configuration a service runs with: service-support's shared defaults when the service
+     * depends on it, then its own application.properties, which wins where both set a key.
+     */
+    static String configuration(String service) {
+        boolean shared = readIfExists(Kustomize.REPO.resolve(service).resolve("pom.xml")).contains("<artifactId>conduit-service-support</artifactId>");
+        return (shared ? readIfExists(SHARED_DEFAULTS) + "\n" : "") + readIfExists(properties(service));
+    }
+
     /** Environment variables the service's application.properties reads: every ${NAME} or ${NAME:default}. */
     static Set<String> variablesReadBy(String service) {
         Set<String> vars = new TreeSet<>();
-        Matcher m = ENV_REFERENCE.matcher(readIfExists(properties(service)));
+        Matcher m = ENV_REFERENCE.matcher(configuration(service));
         while (m.find()) {
             vars.add(m.group(1));
         }
@@ -84,7 +96,7 @@ final class ServiceContract {
     }
 
     static Integer httpPort(String service) {
-        Matcher m = HTTP_PORT.matcher(readIfExists(properties(service)));
+        Matcher m = HTTP_PORT.matcher(configuration(service));
         return m.find() ? Integer.parseInt(m.group(1)) : null;
     }
 
@@ -93,7 +105,7 @@ final class ServiceContract {
      * {@code ${VARIABLE:default}} the default. Empty when the service's properties do not set it.
      */
     static Optional<String> property(String service, String key) {
-        String props = readIfExists(properties(service));
+        String props = configuration(service);
         String plain = null;
         String prod = null;
         for (String line : props.split("\n")) {
@@ -160,7 +172,7 @@ final class ServiceContract {
             }
         }
         for (String service : services) {
-            String props = readIfExists(properties(service));
+            String props = configuration(service);
             Matcher m = TOPIC_PROPERTY.matcher(props);
             while (m.find()) {
                 topics.add(m.group(1));

@@ -2,7 +2,7 @@ package dev.conduit.post;
 
 import dev.conduit.localstack.testing.Poll;
 import dev.conduit.post.client.UserServiceClient;
-import dev.conduit.support.readmodel.AuthorDirectory;
+import dev.conduit.readmodel.authors.AuthorDirectory;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

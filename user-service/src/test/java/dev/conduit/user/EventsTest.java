@@ -3,11 +3,12 @@ package dev.conduit.user;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
+import dev.conduit.events.user.UserRegistered;
 import dev.conduit.localstack.testing.ConduitTestResource;
 import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestServers;
 import dev.conduit.localstack.testing.TopicProbe;
-import dev.conduit.support.outbox.PendingEvent;
+import dev.conduit.support.outbox.PendingEvents;
 import dev.conduit.user.repository.UserRepository;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -51,6 +52,8 @@ class EventsTest {
 
     @Inject
     ObjectMapper json;
+    @Inject
+    PendingEvents events;
     @Inject
     UserRepository users;
 
@@ -143,8 +146,7 @@ class EventsTest {
         orphan.emailKey = UserDocument.key(orphan.email);
         orphan.version = 1;
         orphan.createdAt = Instant.now();
-        orphan.pendingEvents.add(PendingEvent.of("UserRegistered", 1, 1,
-                json.writeValueAsString(Map.of("userId", orphan.id.toHexString(), "username", orphan.username))));
+        orphan.pendingEvents.add(events.of(new UserRegistered(orphan.id.toHexString(), orphan.username, null, null), 1));
         users.persist(orphan).await().atMost(Duration.ofSeconds(5));
 
         try (TopicProbe probe = new TopicProbe(Topics.USERS)) {

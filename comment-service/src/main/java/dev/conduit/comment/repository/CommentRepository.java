@@ -73,15 +73,4 @@ public class CommentRepository implements ReactivePanacheMongoRepositoryBase<Com
                         Updates.set("updatedAt", now), Updates.push(OutboxRelay.PENDING, event)))
                 .map(result -> result.getMatchedCount() == 1);
     }
-
-    /** Removes tombstones whose events are all out: {@code id} only, or every one when id is null. */
-    public Uni<Void> purgeTombstones(Long id) {
-        Bson done = Filters.and(Filters.eq("deleted", true), Filters.exists(OutboxRelay.PENDING + ".0", false));
-        return mongoCollection().deleteMany(id == null ? done : Filters.and(Filters.eq("_id", id), done)).replaceWithVoid();
-    }
-
-    /** The raw collection, for the outbox relay. */
-    public ReactiveMongoCollection<Document> documents() {
-        return mongoDatabase().getCollection(mongoCollection().getNamespace().getCollectionName());
-    }
 }

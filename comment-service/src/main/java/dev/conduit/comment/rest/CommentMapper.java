@@ -3,7 +3,7 @@ package dev.conduit.comment.rest;
 import dev.conduit.comment.CommentDocument;
 import dev.conduit.comment.service.CommentService.CommentView;
 import dev.conduit.support.json.Timestamps;
-import dev.conduit.support.readmodel.AuthorDirectory;
+import dev.conduit.readmodel.authors.AuthorDirectory;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.conduit.comment.service;
 
-import dev.conduit.comment.ArticleDocument;
+import dev.conduit.comment.readmodel.ArticleDocument;
 import dev.conduit.comment.client.PostServiceClient;
-import dev.conduit.comment.repository.ArticleRepository;
+import dev.conduit.comment.readmodel.ArticleRepository;
 import dev.conduit.support.error.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,19 +1,18 @@
 package dev.conduit.comment.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.conduit.comment.ArticleDocument;
+import dev.conduit.comment.readmodel.ArticleDocument;
 import dev.conduit.comment.CommentDocument;
-import dev.conduit.comment.event.CommentEventRelay;
-import dev.conduit.comment.repository.ArticleRepository;
+import dev.conduit.comment.readmodel.ArticleRepository;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.comment.CommentAdded;
 import dev.conduit.events.comment.CommentDeleted;
 import dev.conduit.support.error.ApiException;
 import dev.conduit.support.mongo.StartupIndexes;
+import dev.conduit.support.outbox.OutboxRelay;
 import dev.conduit.support.outbox.PendingEvent;
-import dev.conduit.support.readmodel.AuthorDirectory;
-import dev.conduit.support.readmodel.AuthorDirectory.Author;
+import dev.conduit.support.outbox.PendingEvents;
+import dev.conduit.readmodel.authors.AuthorDirectory;
+import dev.conduit.readmodel.authors.AuthorDirectory.Author;
 import dev.conduit.support.security.Caller;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -42,17 +41,17 @@ public class CommentService {
     private final ArticleRepository articles;
     private final ArticleLocator locator;
     private final AuthorDirectory authors;
-    private final CommentEventRelay relay;
-    private final ObjectMapper json;
+    private final OutboxRelay relay;
+    private final PendingEvents events;
 
     public CommentService(CommentRepository comments, ArticleRepository articles, ArticleLocator locator,
-                          AuthorDirectory authors, CommentEventRelay relay, ObjectMapper json) {
+                          AuthorDirectory authors, OutboxRelay relay, PendingEvents events) {
         this.comments = comments;
         this.articles = articles;
         this.locator = locator;
         this.authors = authors;
         this.relay = relay;
-        this.json = json;
+        this.events = events;
     }
 
     void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
@@ -107,8 +106,8 @@ public class CommentService {
         comment.createdAt = Instant.now();
         comment.updatedAt = comment.createdAt;
         comment.version = 1;
-        comment.pendingEvents.add(event(CommentAdded.TYPE, CommentAdded.SCHEMA_VERSION, 1, article.id,
-                new CommentAdded(id, article.id, caller.id(), body)));
+        // keyed by the article: one article's comment events stay in one partition, in order
+        comment.pendingEvents.add(events.of(new CommentAdded(id, article.id, caller.id(), body), 1).keyedBy(article.id));
         return comment;
     }
 
@@ -203,17 +202,9 @@ public class CommentService {
                 });
     }
 
+    /** Keyed by the article, like every comment event. */
     private PendingEvent deletedEvent(CommentDocument comment) {
-        return event(CommentDeleted.TYPE, CommentDeleted.SCHEMA_VERSION, comment.version + 1, comment.articleId,
-                new CommentDeleted(comment.id, comment.articleId, comment.authorId));
-    }
-
-    /** Comment events are keyed by their article, so one article's comment events stay in one partition. */
-    private PendingEvent event(String type, int schemaVersion, long version, String articleId, Object data) {
-        try {
-            return PendingEvent.of(type, schemaVersion, version, json.writeValueAsString(data)).keyedBy(articleId);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + type, e);
-        }
+        return events.of(new CommentDeleted(comment.id, comment.articleId, comment.authorId), comment.version + 1)
+                .keyedBy(comment.articleId);
     }
 }

@@ -3,8 +3,6 @@ package dev.conduit.post.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.time.Duration;
-
 /** Everything post-service reads from configuration (prefix {@code conduit.post}). */
 @ConfigMapping(prefix = "conduit.post")
 public interface PostConfig {
@@ -16,14 +14,6 @@ public interface PostConfig {
     /** The largest page a list request may ask for; more is a 422. */
     @WithDefault("100")
     int maxLimit();
-
-    /** How often the outbox is swept for events a crash or a Kafka outage left unsent. */
-    @WithDefault("5s")
-    Duration outboxSweepInterval();
-
-    /** How long a relay may hold an article's outbox before another instance may take over. */
-    @WithDefault("30s")
-    Duration outboxLease();
 
     /** The public path the gateway mounts this service under, for Location headers. */
     @WithDefault("/api")

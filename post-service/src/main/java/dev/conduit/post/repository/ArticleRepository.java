@@ -95,12 +95,6 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
                 .map(result -> result.getMatchedCount() == 1);
     }
 
-    /** Removes tombstones whose {@code ArticleDeleted} event has been published. */
-    public Uni<Long> purgeTombstones() {
-        return mongoCollection().deleteMany(Filters.and(Filters.eq("deleted", true), Filters.size("pendingEvents", 0)))
-                .map(r -> r.getDeletedCount());
-    }
-
     public static boolean isDuplicateSlug(Throwable failure) {
         return failure instanceof MongoWriteException e && e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY
                 && e.getError().getMessage().contains("slug");

@@ -1,7 +1,5 @@
 package dev.conduit.post.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.conduit.events.post.ArticleDeleted;
@@ -11,14 +9,15 @@ import dev.conduit.events.post.ArticleUnfavorited;
 import dev.conduit.events.post.ArticleUpdated;
 import dev.conduit.post.ArticleDocument;
 import dev.conduit.post.client.UserServiceClient;
-import dev.conduit.post.event.PostEventRelay;
 import dev.conduit.post.repository.ArticleRepository;
 import dev.conduit.support.error.ApiException;
 import dev.conduit.support.mongo.StartupIndexes;
 import dev.conduit.support.outbox.OptimisticChange;
 import dev.conduit.support.outbox.OptimisticChange.Change;
+import dev.conduit.support.outbox.OutboxRelay;
 import dev.conduit.support.outbox.PendingEvent;
-import dev.conduit.support.readmodel.AuthorDirectory;
+import dev.conduit.support.outbox.PendingEvents;
+import dev.conduit.readmodel.authors.AuthorDirectory;
 import dev.conduit.support.security.Caller;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -49,16 +48,16 @@ public class ArticleService {
 
     private final ArticleRepository articles;
     private final AuthorDirectory authors;
-    private final PostEventRelay relay;
-    private final ObjectMapper json;
+    private final OutboxRelay relay;
+    private final PendingEvents events;
     private final UserServiceClient userService;
 
-    public ArticleService(ArticleRepository articles, AuthorDirectory authors, PostEventRelay relay, ObjectMapper json,
+    public ArticleService(ArticleRepository articles, AuthorDirectory authors, OutboxRelay relay, PendingEvents events,
             UserServiceClient userService) {
         this.articles = articles;
         this.authors = authors;
         this.relay = relay;
-        this.json = json;
+        this.events = events;
         this.userService = userService;
     }
 
@@ -176,8 +175,8 @@ public class ArticleService {
         List<Bson> updates = List.of(Updates.set("title", title), Updates.set("slug", slugNow),
                 Updates.set("description", description), Updates.set("body", body), Updates.set("tagList", tags),
                 Updates.set("updatedAt", ArticleRepository.now()));
-        return new Change(updates, event(ArticleUpdated.TYPE, ArticleUpdated.SCHEMA_VERSION, article.version + 1,
-                new ArticleUpdated(article.id.toHexString(), slugNow, title, description, tags, article.authorId)));
+        ArticleUpdated updated = new ArticleUpdated(article.id.toHexString(), slugNow, title, description, tags, article.authorId);
+        return new Change(updates, events.of(updated, article.version + 1));
     }
 
     public Uni<Void> delete(Caller caller, String slug) {
@@ -186,16 +185,16 @@ public class ArticleService {
             return change(found.id, article -> new Change(
                     List.of(Updates.set("deleted", true), Updates.set("slug", "deleted:" + article.id.toHexString()),
                             Updates.set("updatedAt", ArticleRepository.now())),
-                    event(ArticleDeleted.TYPE, ArticleDeleted.SCHEMA_VERSION, article.version + 1,
-                            new ArticleDeleted(article.id.toHexString(), article.slug, article.authorId))), null);
+                    events.of(new ArticleDeleted(article.id.toHexString(), article.slug, article.authorId),
+                            article.version + 1)), null);
         }).replaceWithVoid();
     }
 
     public Uni<ArticleView> favorite(Caller caller, String slug) {
         return find(slug).chain(found -> change(found.id, article -> article.favoritedBy.contains(caller.id()) ? null
                 : new Change(List.of(Updates.addToSet("favoritedBy", caller.id()), Updates.inc("favoritesCount", 1)),
-                        event(ArticleFavorited.TYPE, ArticleFavorited.SCHEMA_VERSION, article.version + 1,
-                                new ArticleFavorited(article.id.toHexString(), caller.id(), article.favoritesCount + 1)),
+                        events.of(new ArticleFavorited(article.id.toHexString(), caller.id(), article.favoritesCount + 1),
+                                article.version + 1),
                         Filters.ne("favoritedBy", caller.id())), null))
                 .chain(article -> view(article, caller));
     }
@@ -203,8 +202,8 @@ public class ArticleService {
     public Uni<ArticleView> unfavorite(Caller caller, String slug) {
         return find(slug).chain(found -> change(found.id, article -> !article.favoritedBy.contains(caller.id()) ? null
                 : new Change(List.of(Updates.pull("favoritedBy", caller.id()), Updates.inc("favoritesCount", -1)),
-                        event(ArticleUnfavorited.TYPE, ArticleUnfavorited.SCHEMA_VERSION, article.version + 1,
-                                new ArticleUnfavorited(article.id.toHexString(), caller.id(), article.favoritesCount - 1)),
+                        events.of(new ArticleUnfavorited(article.id.toHexString(), caller.id(), article.favoritesCount - 1),
+                                article.version + 1),
                         Filters.eq("favoritedBy", caller.id())), null))
                 .chain(article -> view(article, caller));
     }
@@ -344,16 +343,8 @@ public class ArticleService {
     }
 
     private PendingEvent published(ArticleDocument a) {
-        return event(ArticlePublished.TYPE, ArticlePublished.SCHEMA_VERSION, 1,
-                new ArticlePublished(a.id.toHexString(), a.slug, a.title, a.description, a.tagList, a.authorId));
-    }
-
-    private PendingEvent event(String type, int schemaVersion, long version, Object data) {
-        try {
-            return PendingEvent.of(type, schemaVersion, version, json.writeValueAsString(data));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + type, e);
-        }
+        return events.of(new ArticlePublished(a.id.toHexString(), a.slug, a.title, a.description, a.tagList, a.authorId),
+                1);
     }
 
     private static String key(String username) {

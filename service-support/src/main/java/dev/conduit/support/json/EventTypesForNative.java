@@ -12,6 +12,7 @@ import dev.conduit.events.user.UserFollowed;
 import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
 import dev.conduit.events.user.UserUnfollowed;
+import dev.conduit.support.outbox.OutboxDocument;
 import dev.conduit.support.outbox.PendingEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -21,7 +22,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = {EventEnvelope.class, UserRegistered.class, UserProfileChanged.class, UserFollowed.class,
         UserUnfollowed.class, ArticlePublished.class, ArticleUpdated.class, ArticleDeleted.class, ArticleFavorited.class,
-        ArticleUnfavorited.class, CommentAdded.class, CommentDeleted.class, PendingEvent.class})
+        ArticleUnfavorited.class, CommentAdded.class, CommentDeleted.class, PendingEvent.class, OutboxDocument.class})
 public final class EventTypesForNative {
 
     private EventTypesForNative() {

@@ -7,7 +7,6 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
-import dev.conduit.events.EventEnvelope;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
@@ -39,15 +38,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * reach Kafka in version order. A failure leaves the events pending and marks the relay behind:
  * {@link #sweepIfBehind} retries them within about a second, the periodic sweep in any case.
  * Delivery is at least once: a crash between Kafka's ack and the {@code $pull} publishes the event
- * again, which consumers ignore by version.
+   * again, which consumers ignore by version.
+ *
+ * <p>A document marked {@code deleted: true} is a tombstone: it stays only until its last event is
+ * out, and the relay then removes it.
+ *
+ * <p>Made per aggregate collection by {@link Outboxes#relay}; {@link OutboxSchedule} sweeps every relay.
  */
 public final class OutboxRelay {
 
     public static final String PENDING = "pendingEvents";
+    /** A document with {@code deleted: true} is removed once nothing is pending. */
+    public static final String TOMBSTONE = "deleted";
     private static final String LEASE = "relayLease";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final ReactiveMongoCollection<Document> collection;
+    private final ReactiveMongoCollection<OutboxDocument> outboxes;
     private final MutinyEmitter<String> emitter;
     private final ObjectMapper json;
     private final Duration leaseTime;
@@ -56,9 +63,10 @@ public final class OutboxRelay {
     /** A relay failed since the last sweep: events wait that should go as soon as Kafka takes them. */
     private volatile boolean behind;
 
-    public OutboxRelay(ReactiveMongoCollection<Document> collection, MutinyEmitter<String> emitter, ObjectMapper json,
-                       Duration leaseTime) {
+    OutboxRelay(ReactiveMongoCollection<Document> collection, MutinyEmitter<String> emitter, ObjectMapper json,
+                Duration leaseTime) {
         this.collection = collection;
+        this.outboxes = collection.withDocumentClass(OutboxDocument.class);
         this.emitter = emitter;
         this.json = json;
         this.leaseTime = leaseTime;
@@ -97,11 +105,16 @@ public final class OutboxRelay {
         return sweep();
     }
 
-    /** Relays every aggregate that still holds pending events (at start-up and periodically). */
+    /**
+     * Relays every aggregate that still holds pending events (at start-up and periodically), then
+     * removes the tombstones whose last event is out.
+     */
     public Uni<Void> sweep() {
         return collection.find(Filters.exists(PENDING + ".0"), new FindOptions().projection(Projections.include("_id")))
                 .onItem().transformToUniAndConcatenate(doc -> publish(doc.get("_id")))
                 .collect().last().replaceWithVoid()
+                .chain(() -> collection.deleteMany(Filters.and(Filters.eq(TOMBSTONE, true), nothingPending())))
+                .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     behind = true;
                     LOG.warnf("outbox sweep of %s failed, will retry: %s", collection.getNamespace(), e.getMessage());
@@ -122,56 +135,56 @@ public final class OutboxRelay {
                 });
     }
 
-    /** Takes the lease, publishes the pending events one after the other, releases the lease. */
+    /**
+     * Takes the lease, publishes the pending events one after the other, releases the lease; removes
+     * the document when it is a tombstone with nothing left to send.
+     */
     private Uni<Void> drain(Object id) {
         Date now = new Date();
         Bson leaseFree = Filters.or(Filters.exists(LEASE, false), Filters.lt(LEASE + ".until", now),
                 Filters.eq(LEASE + ".owner", owner));
         Document lease = new Document("owner", owner).append("until", Date.from(Instant.now().plus(leaseTime)));
-        return collection.findOneAndUpdate(Filters.and(Filters.eq("_id", id), leaseFree), Updates.set(LEASE, lease),
+        return outboxes.findOneAndUpdate(Filters.and(Filters.eq("_id", id), leaseFree), Updates.set(LEASE, lease),
                         new FindOneAndUpdateOptions().projection(Projections.include(PENDING)).returnDocument(ReturnDocument.AFTER))
-                .chain(doc -> {
-                    if (doc == null) {
+                .chain(outbox -> {
+                    if (outbox == null) {
                         // gone, or another instance holds the lease and relays it
                         return Uni.createFrom().voidItem();
                     }
-                    List<Document> pending = doc.getList(PENDING, Document.class, List.of());
-                    return Multi.createFrom().iterable(pending)
+                    return Multi.createFrom().iterable(outbox.pendingEvents == null ? List.<PendingEvent>of() : outbox.pendingEvents)
                             .onItem().transformToUniAndConcatenate(event -> send(id, event))
                             .collect().last()
                             // expire the lease rather than $unset it: a document whose fields come and go
                             // while it is being read makes the MongoDB-wire imitation drop the connection
                             .eventually(() -> collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq(LEASE + ".owner", owner)),
                                     Updates.set(LEASE + ".until", new Date(0))))
+                            .chain(() -> collection.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq(TOMBSTONE, true),
+                                    nothingPending())))
                             .replaceWithVoid();
                 });
     }
 
-    private Uni<Void> send(Object id, Document event) {
+    private static Bson nothingPending() {
+        return Filters.exists(PENDING + ".0", false);
+    }
+
+    private Uni<Void> send(Object id, PendingEvent event) {
         String aggregateId = id instanceof ObjectId oid ? oid.toHexString() : String.valueOf(id);
-        String eventId = event.getString("eventId");
         String value;
         try {
-            value = json.writeValueAsString(new EventEnvelope(
-                    UUID.fromString(eventId),
-                    event.getString("type"),
-                    event.getInteger("schemaVersion", 1),
-                    aggregateId,
-                    event.getLong("aggregateVersion"),
-                    event.getDate("occurredAt").toInstant(),
-                    json.readTree(event.getString("data"))));
+            value = json.writeValueAsString(event.envelope(aggregateId, json));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("pending event " + eventId + " of " + aggregateId + " is not valid JSON", e);
+            throw new IllegalStateException("cannot write the envelope of " + event.eventId, e);
         }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(event.getString("key") == null ? aggregateId : event.getString("key"))
+                .withKey(event.key == null ? aggregateId : event.key)
                 .withHeaders(List.of(
-                        new RecordHeader("conduit-event-type", event.getString("type").getBytes(StandardCharsets.UTF_8)),
-                        new RecordHeader("conduit-event-id", eventId.getBytes(StandardCharsets.UTF_8))))
+                        new RecordHeader("conduit-event-type", event.type.getBytes(StandardCharsets.UTF_8)),
+                        new RecordHeader("conduit-event-id", event.eventId.getBytes(StandardCharsets.UTF_8))))
                 .build();
         return emitter.sendMessage(Message.of(value).addMetadata(metadata))
                 .chain(() -> collection.updateOne(Filters.eq("_id", id),
-                        Updates.pull(PENDING, new Document("eventId", eventId))))
+                        Updates.pull(PENDING, new Document("eventId", event.eventId))))
                 .replaceWithVoid();
     }
 }

@@ -1,12 +1,17 @@
 package dev.conduit.support.outbox;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.events.EventEnvelope;
+
 import java.time.Instant;
 import java.util.UUID;
 
 /**
  * An event waiting in its aggregate's document ({@code pendingEvents}) until Kafka has
  * acknowledged it. Written in the same single-document update as the change it describes, so a
- * change is never stored without its event. {@code data} is the payload as JSON text.
+ * change is never stored without its event. {@code data} is the payload as JSON text. Made by
+ * {@link PendingEvents#of}.
  */
 public class PendingEvent {
 
@@ -22,7 +27,7 @@ public class PendingEvent {
     public PendingEvent() {
     }
 
-    public static PendingEvent of(String type, int schemaVersion, long aggregateVersion, String data) {
+    static PendingEvent of(String type, int schemaVersion, long aggregateVersion, String data) {
         PendingEvent e = new PendingEvent();
         e.eventId = UUID.randomUUID().toString();
         e.type = type;
@@ -37,5 +42,15 @@ public class PendingEvent {
     public PendingEvent keyedBy(String recordKey) {
         this.key = recordKey;
         return this;
+    }
+
+    /** The envelope this entry is published in, as version {@link #aggregateVersion} of {@code aggregateId}. */
+    EventEnvelope envelope(String aggregateId, ObjectMapper json) {
+        try {
+            return new EventEnvelope(UUID.fromString(eventId), type, schemaVersion, aggregateId, aggregateVersion, occurredAt,
+                    json.readTree(data));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("pending event " + eventId + " of " + aggregateId + " is not valid JSON", e);
+        }
     }
 }

@@ -21,13 +21,7 @@ public interface UserConfig {
     @WithDefault("10")
     int bcryptCost();
 
-    /** How long a relay may hold an aggregate's outbox before another instance may take over. */
-    @WithDefault("30s")
-    Duration outboxLease();
 
-    /** How often the outbox is swept for events a crash or a Kafka outage left unsent. */
-    @WithDefault("5s")
-    Duration outboxSweepInterval();
 
     /** The public path the gateway mounts this service under, for Location headers. */
     @WithDefault("/api")

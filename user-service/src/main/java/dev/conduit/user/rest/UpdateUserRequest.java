@@ -1,6 +1,7 @@
 package dev.conduit.user.rest;
 
 import com.fasterxml.jackson.annotation.JsonSetter;
+import dev.conduit.user.service.AccountChanges;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotNull;
@@ -66,6 +67,11 @@ public record UpdateUserRequest(@NotNull(message = "is required") @Valid Changes
 
         public boolean sent(String field) {
             return sent.contains(field);
+        }
+
+        /** What the service takes: the fields sent and their values. */
+        public AccountChanges toCommand() {
+            return new AccountChanges(sent, email, username, password, bio, image);
         }
 
         public String email() {

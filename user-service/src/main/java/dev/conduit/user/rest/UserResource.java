@@ -3,6 +3,7 @@ package dev.conduit.user.rest;
 import dev.conduit.support.security.Callers;
 import dev.conduit.user.config.UserConfig;
 import dev.conduit.user.service.UserService;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -57,6 +58,7 @@ public class UserResource {
     }
 
     @GET
+    @Authenticated
     @Path("user")
     @Consumes(MediaType.WILDCARD)
     public Uni<UserResponse> current() {
@@ -65,10 +67,11 @@ public class UserResource {
     }
 
     @PUT
+    @Authenticated
     @Path("user")
     public Uni<UserResponse> update(@Valid @NotNull(message = "is required") UpdateUserRequest body) {
         return callers.required()
-                .chain(caller -> service.update(caller, body.user()))
+                .chain(caller -> service.update(caller, body.user().toCommand()))
                 .map(session -> UserMapper.toResponse(session.user(), session.token()));
     }
 }

@@ -1,7 +1,5 @@
 package dev.conduit.user.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.conduit.events.user.UserFollowed;
@@ -12,13 +10,13 @@ import dev.conduit.support.error.ApiException;
 import dev.conduit.support.mongo.StartupIndexes;
 import dev.conduit.support.outbox.OptimisticChange;
 import dev.conduit.support.outbox.OptimisticChange.Change;
+import dev.conduit.support.outbox.OutboxRelay;
 import dev.conduit.support.outbox.PendingEvent;
+import dev.conduit.support.outbox.PendingEvents;
 import dev.conduit.support.security.Caller;
 import dev.conduit.support.security.Callers;
 import dev.conduit.user.UserDocument;
-import dev.conduit.user.event.UserEventRelay;
 import dev.conduit.user.repository.UserRepository;
-import dev.conduit.user.rest.UpdateUserRequest;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,16 +48,16 @@ public class UserService {
     private final UserRepository users;
     private final PasswordHasher passwords;
     private final TokenIssuer tokens;
-    private final UserEventRelay relay;
-    private final ObjectMapper json;
+    private final OutboxRelay relay;
+    private final PendingEvents events;
 
-    public UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, UserEventRelay relay,
-                       ObjectMapper json) {
+    public UserService(UserRepository users, PasswordHasher passwords, TokenIssuer tokens, OutboxRelay relay,
+                       PendingEvents events) {
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
         this.relay = relay;
-        this.json = json;
+        this.events = events;
     }
 
     void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
@@ -86,8 +84,7 @@ public class UserService {
                     user.version = 1;
                     user.createdAt = Instant.now();
                     user.updatedAt = user.createdAt;
-                    user.pendingEvents.add(event(UserRegistered.TYPE, UserRegistered.SCHEMA_VERSION, 1,
-                            new UserRegistered(user.id.toHexString(), user.username, null, null)));
+                    user.pendingEvents.add(events.of(new UserRegistered(user.id.toHexString(), user.username, null, null), 1));
                     return users.persist(user)
                             .onFailure().transform(UserService::uniquenessFailure);
                 })
@@ -113,7 +110,7 @@ public class UserService {
                 .onItem().ifNull().failWith(() -> ApiException.unauthorized("the account of this token no longer exists"));
     }
 
-    public Uni<Session> update(Caller caller, UpdateUserRequest.Changes changes) {
+    public Uni<Session> update(Caller caller, AccountChanges changes) {
         if (changes.sent("email") && changes.email() == null) {
             throw ApiException.invalid("email can't be blank");
         }
@@ -155,8 +152,8 @@ public class UserService {
                     }
                     boolean publicChange = !username.equals(user.username) || !Objects.equals(bio, user.bio)
                             || !Objects.equals(image, user.image);
-                    PendingEvent event = publicChange ? event(UserProfileChanged.TYPE, UserProfileChanged.SCHEMA_VERSION,
-                            user.version + 1, new UserProfileChanged(user.id.toHexString(), username, bio, image)) : null;
+                    PendingEvent event = publicChange ? events.of(
+                            new UserProfileChanged(user.id.toHexString(), username, bio, image), user.version + 1) : null;
                     return updates.isEmpty() ? null : new Change(updates, event);
                 }))
                 .chain(user -> tokens.issue(user).map(token -> new Session(user, token)));
@@ -183,8 +180,7 @@ public class UserService {
             }
             return change(objectId(caller.id()), me -> me.following.contains(target.id) ? null
                     : new Change(List.of(Updates.addToSet("following", target.id)),
-                            event(UserFollowed.TYPE, UserFollowed.SCHEMA_VERSION, me.version + 1,
-                                    new UserFollowed(caller.id(), target.id.toHexString())),
+                            events.of(new UserFollowed(caller.id(), target.id.toHexString()), me.version + 1),
                             Filters.ne("following", target.id)))
                     .map(me -> new ProfileView(target, true));
         });
@@ -193,8 +189,7 @@ public class UserService {
     public Uni<ProfileView> unfollow(Caller caller, String username) {
         return findProfile(username).chain(target -> change(objectId(caller.id()), me -> !me.following.contains(target.id) ? null
                 : new Change(List.of(Updates.pull("following", target.id)),
-                        event(UserUnfollowed.TYPE, UserUnfollowed.SCHEMA_VERSION, me.version + 1,
-                                new UserUnfollowed(caller.id(), target.id.toHexString())),
+                        events.of(new UserUnfollowed(caller.id(), target.id.toHexString()), me.version + 1),
                         Filters.eq("following", target.id)))
                 .map(me -> new ProfileView(target, false)));
     }
@@ -256,14 +251,6 @@ public class UserService {
             case UserRepository.USERNAME_INDEX -> "username has already been taken";
             default -> "email or username has already been taken";
         });
-    }
-
-    private PendingEvent event(String type, int schemaVersion, long version, Object data) {
-        try {
-            return PendingEvent.of(type, schemaVersion, version, json.writeValueAsString(data));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + type, e);
-        }
     }
 
     private static void checkPasswordBytes(String password) {

@@ -1,4 +1,4 @@
-package dev.conduit.support.readmodel;
+package dev.conduit.support.consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

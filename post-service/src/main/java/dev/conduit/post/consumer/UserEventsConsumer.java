@@ -1,7 +1,7 @@
-package dev.conduit.post.event;
+package dev.conduit.post.consumer;
 
-import dev.conduit.support.readmodel.AuthorDirectory;
-import dev.conduit.support.readmodel.EnvelopeConsumer;
+import dev.conduit.readmodel.authors.AuthorDirectory;
+import dev.conduit.support.consumer.EnvelopeConsumer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

@@ -1,4 +1,4 @@
-package dev.conduit.support.readmodel;
+package dev.conduit.readmodel.authors;
 
 import io.quarkus.mongodb.panache.common.MongoEntity;
 import org.bson.codecs.pojo.annotations.BsonId;

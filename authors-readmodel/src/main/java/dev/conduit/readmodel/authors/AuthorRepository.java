@@ -1,4 +1,4 @@
-package dev.conduit.support.readmodel;
+package dev.conduit.readmodel.authors;
 
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;

@@ -1,4 +1,4 @@
-package dev.conduit.comment;
+package dev.conduit.comment.readmodel;
 
 import io.quarkus.mongodb.panache.common.MongoEntity;
 import org.bson.codecs.pojo.annotations.BsonId;

@@ -1,4 +1,4 @@
-package dev.conduit.comment.repository;
+package dev.conduit.comment.readmodel;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
@@ -7,7 +7,6 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
-import dev.conduit.comment.ArticleDocument;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
