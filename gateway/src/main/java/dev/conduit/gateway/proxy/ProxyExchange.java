@@ -1,8 +1,8 @@
 package dev.conduit.gateway.proxy;
 
 import dev.conduit.gateway.config.GatewayConfig;
-import dev.conduit.gateway.web.ErrorResponses;
-import dev.conduit.gateway.web.RequestIds;
+import dev.conduit.gateway.http.ErrorResponses;
+import dev.conduit.gateway.http.RequestIds;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ConnectionPoolTooBusyException;

@@ -17,8 +17,10 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PUT;
 
 /**
- * Every operation of the RealWorld contract ({@code shared/realworld/openapi.yml}), so that the
- * auth policy of a route is written next to the route rather than derived from its method.
+ * Every operation of the public contract ({@code META-INF/openapi.yaml}), the service that owns it
+ * and its token policy, written next to the route rather than derived from its method.
+ * {@code RouteTableContractTest} checks it against the document, which is the one source of which
+ * operation needs a token (REQUIRED exactly where the document has {@code security}).
  */
 public final class RouteTable {
 
@@ -58,6 +60,11 @@ public final class RouteTable {
             new ApiRoute(GET, "/tags", POST, OPTIONAL, false));
 
     private RouteTable() {
+    }
+
+    /** Every route, in matching order. */
+    public static List<ApiRoute> routes() {
+        return ROUTES;
     }
 
     /** Resolves a path below {@code /api} (starting with '/') and a method. */

@@ -1,5 +1,6 @@
 package dev.conduit.gateway.security;
 
+import dev.conduit.gateway.http.ErrorResponses;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,17 +52,17 @@ public class EdgeAuthenticator {
         }
         Optional<String> token = token(authorizationHeader);
         if (token.isEmpty()) {
-            return new Rejected("authorization header must be 'Token <jwt>' or 'Bearer <jwt>'");
+            return new Rejected(ErrorResponses.UNAUTHORIZED);
         }
         try {
             JsonWebToken jwt = parser.parse(token.get());
             String subject = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
             if (subject == null) {
-                return new Rejected("token has no subject");
+                return new Rejected(ErrorResponses.UNAUTHORIZED);
             }
             return new Authenticated(subject);
         } catch (ParseException e) {
-            return new Rejected("token is invalid or expired");
+            return new Rejected(ErrorResponses.UNAUTHORIZED);
         }
     }
 

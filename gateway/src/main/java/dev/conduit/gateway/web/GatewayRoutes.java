@@ -1,5 +1,7 @@
 package dev.conduit.gateway.web;
 
+import dev.conduit.gateway.http.RequestIds;
+import dev.conduit.gateway.http.ErrorResponses;
 import dev.conduit.gateway.proxy.ApiRoute;
 import dev.conduit.gateway.proxy.AuthPolicy;
 import dev.conduit.gateway.proxy.ReverseProxy;
@@ -123,7 +125,7 @@ public class GatewayRoutes {
             // also on optional-auth routes: see README, "Edge authentication"
             unauthorized(ctx, rejected.reason());
         } else if (route.auth() == AuthPolicy.REQUIRED) {
-            unauthorized(ctx, "authentication required: send 'Authorization: Token <jwt>'");
+            unauthorized(ctx, ErrorResponses.UNAUTHORIZED);
         } else {
             ctx.next();
         }

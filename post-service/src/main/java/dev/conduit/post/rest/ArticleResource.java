@@ -3,6 +3,7 @@ package dev.conduit.post.rest;
 import dev.conduit.post.config.PostConfig;
 import dev.conduit.post.service.ArticleService;
 import dev.conduit.support.security.Callers;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -50,6 +51,7 @@ public class ArticleResource {
     }
 
     @GET
+    @Authenticated
     @Path("feed")
     public Uni<ArticleListResponse> feed(@QueryParam("offset") String offset, @QueryParam("limit") String limit) {
         Paging paging = Paging.parse(offset, limit, config.defaultLimit(), config.maxLimit());
@@ -59,6 +61,7 @@ public class ArticleResource {
     }
 
     @POST
+    @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> create(@Valid @NotNull(message = "is required") NewArticleRequest body) {
         NewArticleRequest.NewArticle a = body.article();
@@ -79,6 +82,7 @@ public class ArticleResource {
     }
 
     @PUT
+    @Authenticated
     @Path("{slug}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<ArticleResponse> update(@PathParam("slug") String slug, @Valid @NotNull(message = "is required") UpdateArticleRequest body) {
@@ -89,18 +93,21 @@ public class ArticleResource {
     }
 
     @DELETE
+    @Authenticated
     @Path("{slug}")
     public Uni<Response> delete(@PathParam("slug") String slug) {
         return callers.required().chain(caller -> service.delete(caller, slug)).map(ignored -> Response.noContent().build());
     }
 
     @POST
+    @Authenticated
     @Path("{slug}/favorite")
     public Uni<ArticleResponse> favorite(@PathParam("slug") String slug) {
         return callers.required().chain(caller -> service.favorite(caller, slug)).map(ArticleMapper::toResponse);
     }
 
     @DELETE
+    @Authenticated
     @Path("{slug}/favorite")
     public Uni<ArticleResponse> unfavorite(@PathParam("slug") String slug) {
         return callers.required().chain(caller -> service.unfavorite(caller, slug)).map(ArticleMapper::toResponse);

@@ -2,6 +2,7 @@ package dev.conduit.user.rest;
 
 import dev.conduit.support.security.Callers;
 import dev.conduit.user.service.UserService;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,12 +35,14 @@ public class ProfileResource {
     }
 
     @POST
+    @Authenticated
     @Path("follow")
     public Uni<ProfileResponse> follow(@PathParam("username") String username) {
         return callers.required().chain(caller -> service.follow(caller, username)).map(UserMapper::toResponse);
     }
 
     @DELETE
+    @Authenticated
     @Path("follow")
     public Uni<ProfileResponse> unfollow(@PathParam("username") String username) {
         return callers.required().chain(caller -> service.unfollow(caller, username)).map(UserMapper::toResponse);

@@ -1,4 +1,4 @@
-package dev.conduit.gateway.web;
+package dev.conduit.gateway.http;
 
 import io.vertx.core.http.HttpServerRequest;
 
@@ -19,7 +19,7 @@ public final class RequestIds {
     }
 
     /** Chooses the request's id and writes it into the request's headers, where {@link #of} finds it. */
-    static String assign(HttpServerRequest request) {
+    public static String assign(HttpServerRequest request) {
         String given = request.getHeader(HEADER);
         String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
         request.headers().set(HEADER, id);

@@ -1,4 +1,4 @@
-package dev.conduit.gateway.web;
+package dev.conduit.gateway.http;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,6 +8,13 @@ import io.vertx.core.json.JsonObject;
 
 /** The RealWorld error envelope, {@code {"errors":{"body":["..."]}}}, for every answer the gateway makes itself. */
 public final class ErrorResponses {
+
+    /**
+     * The one message of every 401, the gateway's and the services' alike (the public OpenAPI
+     * document's {@code x-conduit-unauthorized-message}): which token problem it was helps only an
+     * attacker.
+     */
+    public static final String UNAUTHORIZED = "token is missing, invalid or expired";
 
     private ErrorResponses() {
     }

@@ -1,0 +1,29 @@
+package dev.conduit.post;
+
+import dev.conduit.localstack.testing.PublicContract;
+import dev.conduit.support.security.Callers;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * This service's resources follow the public OpenAPI document: {@code @Authenticated} exactly on
+ * the operations that have {@code security} there, nothing public that the document lacks, and the
+ * document's one 401 message.
+ */
+class AuthPolicyContractTest {
+
+    private final PublicContract contract = PublicContract.load();
+
+    @Test
+    void resourcesDeclareTheDocumentsTokenPolicy() {
+        assertEquals(List.of(), contract.mismatches(dev.conduit.post.rest.ArticleResource.class, dev.conduit.post.rest.TagResource.class, dev.conduit.post.rest.InternalArticleResource.class));
+    }
+
+    @Test
+    void the401MessageIsTheDocumentsOne() {
+        assertEquals(contract.unauthorizedMessage(), Callers.INVALID_TOKEN);
+    }
+}
