@@ -470,7 +470,7 @@ final class Policies {
                     var secretKey = env.getValueFrom().getSecretKeyRef();
                     if (secretKey != null && !secrets.contains(secretKey.getName())) {
                         out.add(where + " env " + env.getName() + ": Secret " + secretKey.getName()
-                                + " is neither in the manifests nor created by hand in k8s/README.md");
+                                + " is neither in the manifests nor created by hand (k8s/create-secrets.sh)");
                     }
                 }
             }
@@ -481,7 +481,7 @@ final class Policies {
                 }
                 if (v.getSecret() != null && !secrets.contains(v.getSecret().getSecretName())) {
                     out.add(where + ": Secret " + v.getSecret().getSecretName()
-                            + " is neither in the manifests nor created by hand in k8s/README.md");
+                            + " is neither in the manifests nor created by hand (k8s/create-secrets.sh)");
                 }
                 if (v.getProjected() != null) {
                     for (VolumeProjection p : list(v.getProjected().getSources())) {
@@ -490,7 +490,7 @@ final class Policies {
                         }
                         if (p.getSecret() != null && !secrets.contains(p.getSecret().getName())) {
                             out.add(where + ": Secret " + p.getSecret().getName()
-                                    + " is neither in the manifests nor created by hand in k8s/README.md");
+                                    + " is neither in the manifests nor created by hand (k8s/create-secrets.sh)");
                         }
                     }
                 }
@@ -500,7 +500,7 @@ final class Policies {
             for (IngressTLS tls : list(ingress.getSpec().getTls())) {
                 if (!secrets.contains(tls.getSecretName())) {
                     out.add(Manifest.id(ingress) + ": TLS Secret " + tls.getSecretName()
-                            + " is neither in the manifests nor created by hand in k8s/README.md");
+                            + " is neither in the manifests nor created by hand (k8s/create-secrets.sh)");
                 }
             }
         }

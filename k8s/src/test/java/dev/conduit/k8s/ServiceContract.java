@@ -19,11 +19,14 @@ import java.util.stream.Stream;
 
 /**
  * What the services expect of the cluster, read from their own sources and from k8s/README.md:
- * the port and environment variables of each service, the topics they use, the Secrets created by hand.
+ * the port and environment variables of each service, the topics they use, the Secrets created by hand
+ * (k8s/create-secrets.sh).
  */
 final class ServiceContract {
 
     static final Path README = Kustomize.K8S.resolve("README.md");
+    /** The script that makes the Secrets in a cluster (k8s/README.md runs it). */
+    static final Path CREATE_SECRETS = Kustomize.K8S.resolve("create-secrets.sh");
 
     /**
      * One row of the README's table: a service (a Quarkus app), its public port, its management port
@@ -184,10 +187,13 @@ final class ServiceContract {
         return topics;
     }
 
-    /** Secrets k8s/README.md tells the operator to create (`kubectl create secret generic|tls NAME`). */
+    /**
+     * Secrets made outside the manifests (`kubectl create secret generic|tls NAME`): by
+     * k8s/create-secrets.sh, or by a command k8s/README.md gives.
+     */
     static Set<String> documentedSecrets() {
         Set<String> names = new TreeSet<>();
-        Matcher m = SECRET_COMMAND.matcher(read(README));
+        Matcher m = SECRET_COMMAND.matcher(read(README) + "\n" + read(CREATE_SECRETS));
         while (m.find()) {
             names.add(m.group(1));
         }
