@@ -4,7 +4,6 @@ import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.repository.ArticleRepository;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +29,7 @@ import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,7 +83,7 @@ class ArticleEventsTest {
             postEvent(id, "ArticleDeleted", 2, Map.of("articleId", id, "slug", slug, "authorId", jake.id()));
             awaitGone(slug);
             // the article is marked deleted first, its comments are removed right after
-            assertTrue(Poll.until(WAIT, () -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty()));
+            await().atMost(WAIT).until(() -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
             comment(anna, slug, "too late").statusCode(404);
             given().header("Authorization", jake.auth()).delete("/articles/" + slug + "/comments/" + a).then().statusCode(404);
 
@@ -95,7 +95,7 @@ class ArticleEventsTest {
             assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + b)));
         }
         // tombstones go once their events are out
-        assertTrue(Poll.until(WAIT, () -> comments.count("articleId", id).await().atMost(Duration.ofSeconds(5)) == 0));
+        await().atMost(WAIT).until(() -> comments.count("articleId", id).await().atMost(Duration.ofSeconds(5)) == 0);
 
         // a redelivered delete, or a replay of the publication, brings nothing back
         postEvent(id, "ArticleDeleted", 2, Map.of("articleId", id, "slug", slug, "authorId", jake.id()));
@@ -132,7 +132,7 @@ class ArticleEventsTest {
         awaitAfter(id);
         given().get("/articles/" + v3 + "/comments").then().statusCode(404);
         given().get("/articles/" + v1 + "/comments").then().statusCode(404);
-        assertTrue(Poll.until(WAIT, () -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty()));
+        await().atMost(WAIT).until(() -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
     }
 
     @Test
@@ -157,8 +157,9 @@ class ArticleEventsTest {
             awaitReachable(slug);
             Fixtures.userEvent(jake.id(), "UserRegistered", 1, CommentApiTest.profile(jake, "after poison", null));
             commentId(jake, slug, "hello");
-            assertTrue(Poll.until(WAIT, () -> "after poison".equals(given().get("/articles/" + slug + "/comments")
-                    .then().extract().path("comments[0].author.bio"))), "the user consumer goes on too");
+            await("the user consumer goes on too").atMost(WAIT)
+                    .until(() -> "after poison".equals(given().get("/articles/" + slug + "/comments")
+                    .then().extract().path("comments[0].author.bio")));
 
             List<ConsumerRecord<String, String>> parked = dlq.await(r -> r.value() != null && r.value().contains(marker), 4, WAIT);
             assertEquals(4, parked.size(), "the four poison records are parked: " + parked);

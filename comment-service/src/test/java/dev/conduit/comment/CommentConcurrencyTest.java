@@ -7,7 +7,6 @@ import dev.conduit.localstack.testing.Crowd.Answer;
 import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +37,7 @@ import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,8 +101,8 @@ class CommentConcurrencyTest {
                     r -> JsonPath.from(r.value()).getLong("data.commentId"), Collectors.counting()));
             assertEquals(acknowledged.keySet(), eventsPerComment.keySet(), "every comment's event is out");
             assertTrue(eventsPerComment.values().stream().allMatch(n -> n == 1), "one event per comment: " + eventsPerComment);
-            assertTrue(Poll.until(WAIT, () -> comments.listLive(articleId).await().atMost(DB).stream()
-                    .allMatch(c -> c.pendingEvents.isEmpty())), "the outbox is emptied");
+            await("the outbox is emptied").atMost(WAIT).until(() -> comments.listLive(articleId).await().atMost(DB).stream()
+                    .allMatch(c -> c.pendingEvents.isEmpty()));
         }
     }
 
@@ -169,8 +169,8 @@ class CommentConcurrencyTest {
 
             awaitGone(slug);
             // tombstones go only once their CommentDeleted is out: nothing left means every event is out
-            assertTrue(Poll.until(WAIT, () -> comments.count("articleId", articleId).await().atMost(DB) == 0),
-                    "no comment outlives its article");
+            await("no comment outlives its article").atMost(WAIT)
+                    .until(() -> comments.count("articleId", articleId).await().atMost(DB) == 0);
             probe.await(r -> articleId.equals(r.key()) && "CommentDeleted".equals(header(r, "conduit-event-type")),
                     acknowledged.size(), WAIT);
             List<ConsumerRecord<String, String>> events = probe.drain(r -> articleId.equals(r.key()), Duration.ofSeconds(2));

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestServers;
 import dev.conduit.localstack.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
@@ -29,6 +28,7 @@ import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +81,7 @@ class CommentEventsTest {
             assertTrue(json.readTree(records.get(1).value()).at("/data/body").isMissingNode(), "a deletion carries no body");
         }
         // the tombstone is gone once its event is out
-        assertTrue(Poll.until(WAIT, () -> comments.findById(id).await().atMost(Duration.ofSeconds(5)) == null));
+        await().atMost(WAIT).until(() -> comments.findById(id).await().atMost(Duration.ofSeconds(5)) == null);
     }
 
     @Test
@@ -105,7 +105,7 @@ class CommentEventsTest {
             assertEquals("CommentAdded", header(records.get(0), "conduit-event-type"));
             assertEquals("written offline", json.readTree(records.get(0).value()).at("/data/body").asText());
         }
-        assertTrue(Poll.until(WAIT, () -> comments.findById(id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty()),
-                "the outbox is emptied after the ack");
+        await("the outbox is emptied after the ack").atMost(WAIT)
+                .until(() -> comments.findById(id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
     }
 }

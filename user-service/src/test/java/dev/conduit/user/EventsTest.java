@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.ConduitTestResource;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestServers;
 import dev.conduit.localstack.testing.TopicProbe;
 import dev.conduit.support.outbox.PendingEvent;
@@ -28,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,8 +128,8 @@ class EventsTest {
             List<ConsumerRecord<String, String>> all = probe.drain(r -> userId.equals(r.key()), Duration.ofSeconds(3));
             assertEquals(1, all.stream().map(r -> header(r, "conduit-event-id")).distinct().count(), "one event in effect");
         }
-        assertTrue(Poll.until(WAIT, () -> users.findById(new ObjectId(userId)).await().atMost(Duration.ofSeconds(5))
-                .pendingEvents.isEmpty()), "the outbox is emptied after the ack");
+        await("the outbox is emptied after the ack").atMost(WAIT)
+                .until(() -> users.findById(new ObjectId(userId)).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
     }
 
     @Test
@@ -152,7 +152,7 @@ class EventsTest {
             assertEquals(1, records.size());
             assertEquals(orphan.pendingEvents.get(0).eventId, header(records.get(0), "conduit-event-id"));
         }
-        assertTrue(Poll.until(WAIT, () -> users.findById(orphan.id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty()));
+        await().atMost(WAIT).until(() -> users.findById(orphan.id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
