@@ -6,11 +6,11 @@ import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.TestServers;
-import dev.conduit.localstack.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -59,8 +59,10 @@ class CommentEventsTest {
         long id = commentId(jake, slug, "Great read");
         given().header("Authorization", jake.auth()).delete("/articles/" + slug + "/comments/" + id).then().statusCode(204);
 
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 2, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.COMMENTS, m -> m.select().where(r -> articleId.equals(r.key())))
+                    .awaitRecords(2, WAIT).getRecords());
             assertEquals(List.of("CommentAdded", "CommentDeleted"),
                     records.stream().map(r -> header(r, "conduit-event-type")).toList());
             for (int i = 0; i < records.size(); i++) {
@@ -99,8 +101,10 @@ class CommentEventsTest {
         } finally {
             TestServers.restoreKafka(management);
         }
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 1, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.COMMENTS, m -> m.select().where(r -> articleId.equals(r.key())))
+                    .awaitRecords(1, WAIT).getRecords());
             assertEquals(1, records.size(), "published once Kafka is back");
             assertEquals("CommentAdded", header(records.get(0), "conduit-event-type"));
             assertEquals("written offline", json.readTree(records.get(0).value()).at("/data/body").asText());
