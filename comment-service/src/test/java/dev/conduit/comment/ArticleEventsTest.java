@@ -4,11 +4,12 @@ import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.readmodel.ArticleRepository;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
-import dev.conduit.localstack.testing.Poll;
-import dev.conduit.localstack.testing.TopicProbe;
+import dev.conduit.localstack.testing.TestServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.types.ObjectId;
@@ -30,6 +31,7 @@ import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,23 +81,24 @@ class ArticleEventsTest {
         long a = commentId(jake, slug, "one");
         long b = commentId(anna, slug, "two");
 
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            ConsumerTask<String, String> deletions = kafka.consumeStrings().fromTopics(Topics.COMMENTS, m -> m.select()
+                    .where(r -> id.equals(r.key()) && "CommentDeleted".equals(header(r, "conduit-event-type"))));
             postEvent(id, "ArticleDeleted", 2, Map.of("articleId", id, "slug", slug, "authorId", jake.id()));
             awaitGone(slug);
             // the article is marked deleted first, its comments are removed right after
-            assertTrue(Poll.until(WAIT, () -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty()));
+            await().atMost(WAIT).until(() -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
             comment(anna, slug, "too late").statusCode(404);
             given().header("Authorization", jake.auth()).delete("/articles/" + slug + "/comments/" + a).then().statusCode(404);
 
             // the cascade tells outside consumers about every comment it removed, keyed by the article
-            List<ConsumerRecord<String, String>> deleted = probe.await(r -> id.equals(r.key())
-                    && "CommentDeleted".equals(header(r, "conduit-event-type")), 2, WAIT);
+            List<ConsumerRecord<String, String>> deleted = List.copyOf(deletions.awaitRecords(2, WAIT).getRecords());
             assertEquals(2, deleted.size(), "one CommentDeleted per comment");
             assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + a)));
             assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + b)));
         }
         // tombstones go once their events are out
-        assertTrue(Poll.until(WAIT, () -> comments.count("articleId", id).await().atMost(Duration.ofSeconds(5)) == 0));
+        await().atMost(WAIT).until(() -> comments.count("articleId", id).await().atMost(Duration.ofSeconds(5)) == 0);
 
         // a redelivered delete, or a replay of the publication, brings nothing back
         postEvent(id, "ArticleDeleted", 2, Map.of("articleId", id, "slug", slug, "authorId", jake.id()));
@@ -132,7 +135,7 @@ class ArticleEventsTest {
         awaitAfter(id);
         given().get("/articles/" + v3 + "/comments").then().statusCode(404);
         given().get("/articles/" + v1 + "/comments").then().statusCode(404);
-        assertTrue(Poll.until(WAIT, () -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty()));
+        await().atMost(WAIT).until(() -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
     }
 
     @Test
@@ -140,7 +143,9 @@ class ArticleEventsTest {
         User jake = user();
         String id = new ObjectId().toHexString();
         String marker = unique("poison");
-        try (TopicProbe dlq = new TopicProbe(Topics.deadLetter("comment-service"))) {
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            ConsumerTask<String, String> dlq = kafka.consumeStrings().fromTopics(Topics.deadLetter("comment-service"),
+                    m -> m.select().where(r -> r.value() != null && r.value().contains(marker)));
             Fixtures.raw(Topics.POSTS, id, "not json " + marker);
             Fixtures.raw(Topics.POSTS, id, "{\"type\":\"ArticlePublished\",\"note\":\"" + marker + "\"}");
             Map<String, Object> noSlug = article(id, null, jake.id());
@@ -157,17 +162,17 @@ class ArticleEventsTest {
             awaitReachable(slug);
             Fixtures.userEvent(jake.id(), "UserRegistered", 1, CommentApiTest.profile(jake, "after poison", null));
             commentId(jake, slug, "hello");
-            assertTrue(Poll.until(WAIT, () -> "after poison".equals(given().get("/articles/" + slug + "/comments")
-                    .then().extract().path("comments[0].author.bio"))), "the user consumer goes on too");
+            await("the user consumer goes on too").atMost(WAIT)
+                    .until(() -> "after poison".equals(given().get("/articles/" + slug + "/comments")
+                    .then().extract().path("comments[0].author.bio")));
 
-            List<ConsumerRecord<String, String>> parked = dlq.await(r -> r.value() != null && r.value().contains(marker), 4, WAIT);
+            List<ConsumerRecord<String, String>> parked = List.copyOf(dlq.awaitRecords(4, WAIT).getRecords());
             assertEquals(4, parked.size(), "the four poison records are parked: " + parked);
             assertTrue(parked.stream().anyMatch(r -> r.value().contains(noSlugId)));
-            List<ConsumerRecord<String, String>> all = dlq.drain(r -> r.value() != null && r.value().contains(marker),
-                    Duration.ofSeconds(2));
-            assertFalse(all.stream().anyMatch(r -> r.value().contains(favorited) || r.value().contains(unknown)),
-                    "skipped types are not poison: " + all);
-            assertTrue(all.stream().anyMatch(r -> Topics.POSTS.equals(header(r, "dead-letter-topic"))), "the DLQ says where from");
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertFalse(dlq.stream()
+                    .anyMatch(r -> r.value().contains(favorited) || r.value().contains(unknown)),
+                    "skipped types are not poison: " + dlq.getRecords()));
+            assertTrue(dlq.stream().anyMatch(r -> Topics.POSTS.equals(header(r, "dead-letter-topic"))), "the DLQ says where from");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.conduit.comment;
 
 import dev.conduit.comment.Fixtures.User;
-import dev.conduit.localstack.testing.Poll;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -19,6 +18,7 @@ import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
@@ -87,8 +87,8 @@ class CommentApiTest {
         Fixtures.userEvent(anna.id(), "UserFollowed", 2, Map.of("followerId", anna.id(), "followeeId", jake.id()));
         commentId(jake, slug, "first");
 
-        assertTrue(Poll.until(WAIT, () -> Boolean.TRUE.equals(given().header("Authorization", anna.auth())
-                .get("/articles/" + slug + "/comments").then().extract().path("comments[0].author.following"))));
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(given().header("Authorization", anna.auth())
+                .get("/articles/" + slug + "/comments").then().extract().path("comments[0].author.following")));
         given().header("Authorization", anna.auth()).get("/articles/" + slug + "/comments").then().statusCode(200)
                 .body("comments[0].author.username", equalTo(jake.username()))
                 .body("comments[0].author.bio", equalTo("I work at statefarm"))
@@ -100,8 +100,9 @@ class CommentApiTest {
                 .body("comments[0].author.following", equalTo(false));
 
         Fixtures.userEvent(jake.id(), "UserProfileChanged", 2, profile(jake, "retired", null));
-        assertTrue(Poll.until(WAIT, () -> "retired".equals(given().get("/articles/" + slug + "/comments")
-                .then().extract().path("comments[0].author.bio"))), "a profile change shows on old comments");
+        await("a profile change shows on old comments").atMost(WAIT)
+                .until(() -> "retired".equals(given().get("/articles/" + slug + "/comments")
+                .then().extract().path("comments[0].author.bio")));
     }
 
     @Test

@@ -7,8 +7,7 @@ import dev.conduit.localstack.testing.Crowd.Answer;
 import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
-import dev.conduit.localstack.testing.Poll;
-import dev.conduit.localstack.testing.TopicProbe;
+import dev.conduit.localstack.testing.TestServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -16,6 +15,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,7 +70,9 @@ class CommentConcurrencyTest {
         String slug = unique("hot-article");
         String articleId = publishedArticle(slug, anna.id());
 
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            ConsumerTask<String, String> additions = kafka.consumeStrings().fromTopics(Topics.COMMENTS, m -> m.select()
+                    .where(r -> articleId.equals(r.key()) && "CommentAdded".equals(header(r, "conduit-event-type"))));
             List<Answer> answers = Crowd.run(POSTS, i -> post(writers.get(i % writers.size()), slug, "comment " + i));
 
             Map<Integer, Long> statuses = Crowd.statuses(answers);
@@ -95,14 +99,13 @@ class CommentConcurrencyTest {
             }
 
             // one CommentAdded per comment, no more, no fewer
-            List<ConsumerRecord<String, String>> added = probe.await(r -> articleId.equals(r.key())
-                    && "CommentAdded".equals(header(r, "conduit-event-type")), POSTS, WAIT);
+            List<ConsumerRecord<String, String>> added = List.copyOf(additions.awaitRecords(POSTS, WAIT).getRecords());
             Map<Long, Long> eventsPerComment = added.stream().collect(Collectors.groupingBy(
                     r -> JsonPath.from(r.value()).getLong("data.commentId"), Collectors.counting()));
             assertEquals(acknowledged.keySet(), eventsPerComment.keySet(), "every comment's event is out");
             assertTrue(eventsPerComment.values().stream().allMatch(n -> n == 1), "one event per comment: " + eventsPerComment);
-            assertTrue(Poll.until(WAIT, () -> comments.listLive(articleId).await().atMost(DB).stream()
-                    .allMatch(c -> c.pendingEvents.isEmpty())), "the outbox is emptied");
+            await("the outbox is emptied").atMost(WAIT).until(() -> comments.listLive(articleId).await().atMost(DB).stream()
+                    .allMatch(c -> c.pendingEvents.isEmpty()));
         }
     }
 
@@ -135,9 +138,11 @@ class CommentConcurrencyTest {
         given().get("/articles/" + slug + "/comments").then().statusCode(200)
                 .body("comments.id", contains((int) first, (int) second, (int) third, (int) fourth))
                 .body("comments.body", contains("one", "two", "three", "four"));
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
-            List<ConsumerRecord<String, String>> added = probe.await(r -> articleId.equals(r.key())
-                    && "CommentAdded".equals(header(r, "conduit-event-type")), 4, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> added = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.COMMENTS, m -> m.select()
+                            .where(r -> articleId.equals(r.key()) && "CommentAdded".equals(header(r, "conduit-event-type"))))
+                    .awaitRecords(4, WAIT).getRecords());
             assertEquals(List.of(first, second, third, fourth),
                     added.stream().map(r -> JsonPath.from(r.value()).getLong("data.commentId")).toList(),
                     "one event per comment, with its own id");
@@ -153,7 +158,9 @@ class CommentConcurrencyTest {
         String articleId = publishedArticle(slug, jake.id());
         int crowd = 120;
 
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            ConsumerTask<String, String> events = kafka.consumeStrings()
+                    .fromTopics(Topics.COMMENTS, m -> m.select().where(r -> articleId.equals(r.key())));
             List<Answer> answers = Crowd.run(crowd, i -> {
                 if (i == crowd / 3) {
                     postEvent(articleId, "ArticleDeleted", 2, Map.of("articleId", articleId, "slug", slug, "authorId", jake.id()));
@@ -169,15 +176,16 @@ class CommentConcurrencyTest {
 
             awaitGone(slug);
             // tombstones go only once their CommentDeleted is out: nothing left means every event is out
-            assertTrue(Poll.until(WAIT, () -> comments.count("articleId", articleId).await().atMost(DB) == 0),
-                    "no comment outlives its article");
-            probe.await(r -> articleId.equals(r.key()) && "CommentDeleted".equals(header(r, "conduit-event-type")),
-                    acknowledged.size(), WAIT);
-            List<ConsumerRecord<String, String>> events = probe.drain(r -> articleId.equals(r.key()), Duration.ofSeconds(2));
-            Set<Long> added = ids(events, "CommentAdded");
-            Set<Long> deleted = ids(events, "CommentDeleted");
-            assertTrue(added.containsAll(acknowledged), "every acknowledged comment was published");
-            assertEquals(added, deleted, "every published comment is published deleted too");
+            await("no comment outlives its article").atMost(WAIT)
+                    .until(() -> comments.count("articleId", articleId).await().atMost(DB) == 0);
+            await().atMost(WAIT).until(() -> events.stream()
+                    .filter(r -> "CommentDeleted".equals(header(r, "conduit-event-type"))).count() >= acknowledged.size());
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
+                Set<Long> added = ids(events.getRecords(), "CommentAdded");
+                Set<Long> deleted = ids(events.getRecords(), "CommentDeleted");
+                assertTrue(added.containsAll(acknowledged), "every acknowledged comment was published");
+                assertEquals(added, deleted, "every published comment is published deleted too");
+            });
         }
     }
 

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestServers;
-import dev.conduit.localstack.testing.TopicProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,7 @@ import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,8 +59,10 @@ class CommentEventsTest {
         long id = commentId(jake, slug, "Great read");
         given().header("Authorization", jake.auth()).delete("/articles/" + slug + "/comments/" + id).then().statusCode(204);
 
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 2, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.COMMENTS, m -> m.select().where(r -> articleId.equals(r.key())))
+                    .awaitRecords(2, WAIT).getRecords());
             assertEquals(List.of("CommentAdded", "CommentDeleted"),
                     records.stream().map(r -> header(r, "conduit-event-type")).toList());
             for (int i = 0; i < records.size(); i++) {
@@ -81,7 +83,7 @@ class CommentEventsTest {
             assertTrue(json.readTree(records.get(1).value()).at("/data/body").isMissingNode(), "a deletion carries no body");
         }
         // the tombstone is gone once its event is out
-        assertTrue(Poll.until(WAIT, () -> comments.findById(id).await().atMost(Duration.ofSeconds(5)) == null));
+        await().atMost(WAIT).until(() -> comments.findById(id).await().atMost(Duration.ofSeconds(5)) == null);
     }
 
     @Test
@@ -99,13 +101,15 @@ class CommentEventsTest {
         } finally {
             TestServers.restoreKafka(management);
         }
-        try (TopicProbe probe = new TopicProbe(Topics.COMMENTS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 1, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.COMMENTS, m -> m.select().where(r -> articleId.equals(r.key())))
+                    .awaitRecords(1, WAIT).getRecords());
             assertEquals(1, records.size(), "published once Kafka is back");
             assertEquals("CommentAdded", header(records.get(0), "conduit-event-type"));
             assertEquals("written offline", json.readTree(records.get(0).value()).at("/data/body").asText());
         }
-        assertTrue(Poll.until(WAIT, () -> comments.findById(id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty()),
-                "the outbox is emptied after the ack");
+        await("the outbox is emptied after the ack").atMost(WAIT)
+                .until(() -> comments.findById(id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
     }
 }

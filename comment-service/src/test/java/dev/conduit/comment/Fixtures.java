@@ -2,7 +2,6 @@ package dev.conduit.comment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestServers;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -28,7 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Test helpers: users with tokens signed by the run's key (as user-service signs them), post and
@@ -69,13 +68,13 @@ final class Fixtures {
     }
 
     static void awaitReachable(String slug) {
-        assertTrue(Poll.until(WAIT, () -> given().get("/articles/" + slug + "/comments").statusCode() == 200),
-                "article " + slug + " became reachable");
+        await("article " + slug + " became reachable").atMost(WAIT)
+                .until(() -> given().get("/articles/" + slug + "/comments").statusCode() == 200);
     }
 
     static void awaitGone(String slug) {
-        assertTrue(Poll.until(WAIT, () -> given().get("/articles/" + slug + "/comments").statusCode() == 404),
-                "article " + slug + " became 404");
+        await("article " + slug + " became 404").atMost(WAIT)
+                .until(() -> given().get("/articles/" + slug + "/comments").statusCode() == 404);
     }
 
     static Map<String, Object> article(String id, String slug, String authorId) {

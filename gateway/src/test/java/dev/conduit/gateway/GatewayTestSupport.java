@@ -9,9 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Common ground of the gateway's tests: every test starts with listening echo stubs, nothing
@@ -36,27 +36,12 @@ abstract class GatewayTestSupport {
     void everyServiceAnswers() {
         StubServices.reset();
         // a breaker a previous test opened closes after its open delay and one good trial call
-        await(Duration.ofSeconds(10), () -> ONE_ROUTE_PER_SERVICE.stream().allMatch(path -> given().get(path).statusCode() == 200));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ONE_ROUTE_PER_SERVICE.stream().allMatch(path -> given().get(path).statusCode() == 200));
         int window = ConfigProvider.getConfig().getValue("conduit.gateway.breaker.window", Integer.class);
         for (int i = 0; i < window; i++) {
             ONE_ROUTE_PER_SERVICE.forEach(path -> given().get(path).then().statusCode(200));
         }
         StubServices.reset();
-    }
-
-    /** Polls until the condition holds; fails after the timeout. */
-    static void await(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -55,7 +56,8 @@ class ProxyLoadTest extends GatewayTestSupport {
             try (Socket socket = connect()) {
                 write(socket, "GET /api/articles/slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 // gone once the request is at the service, while it is still working on it
-                await(Duration.ofSeconds(5), () -> StubServices.receivedCount(StubServices.POST) > before);
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> StubServices.receivedCount(StubServices.POST) > before);
             }
         }
         StubServices.reset();

@@ -16,6 +16,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The request id is in the MDC of every log line of a request, also of lines written in later callbacks. */
@@ -57,7 +58,7 @@ class RequestLogTest extends GatewayTestSupport {
     @Test
     void theAccessLogLineCarriesTheRequestId() {
         given().header("X-Request-Id", "log-test-1").when().get("/api/tags?x=1").then().statusCode(200);
-        await(Duration.ofSeconds(5), () -> lines.stream().anyMatch(line ->
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(line ->
                 line.logger().equals("dev.conduit.gateway.access") && line.message().startsWith("GET /api/tags?x=1 200 post-service")
                         && "log-test-1".equals(line.requestId())));
     }
@@ -66,7 +67,7 @@ class RequestLogTest extends GatewayTestSupport {
     void linesWrittenAfterARetryDelayStillCarryTheRequestId() {
         StubServices.dropNext(StubServices.USER, 1);
         given().header("X-Request-Id", "log-test-2").when().get("/api/profiles/jake").then().statusCode(200);
-        await(Duration.ofSeconds(5), () -> lines.stream().anyMatch(line ->
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(line ->
                 line.logger().equals("dev.conduit.gateway.access") && "log-test-2".equals(line.requestId())));
         List<Line> ours = lines.stream().filter(line -> "log-test-2".equals(line.requestId())).toList();
         assertTrue(ours.stream().anyMatch(line -> line.message().startsWith("retrying GET /profiles/jake")), ours.toString());
@@ -77,7 +78,7 @@ class RequestLogTest extends GatewayTestSupport {
     @Test
     void refusalsAreLoggedWithTheirIdToo() {
         given().header("X-Request-Id", "log-test-3").when().get("/api/user").then().statusCode(401);
-        await(Duration.ofSeconds(5), () -> lines.stream().anyMatch(line ->
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines.stream().anyMatch(line ->
                 line.message().startsWith("GET /api/user 401 gateway") && "log-test-3".equals(line.requestId())));
     }
 }

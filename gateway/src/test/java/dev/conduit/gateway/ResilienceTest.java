@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
@@ -48,7 +49,7 @@ class ResilienceTest extends GatewayTestSupport {
         StubServices.kill(StubServices.COMMENT);
         given().when().get("/api/articles/a/comments").then().statusCode(503);
         StubServices.reset();
-        await(Duration.ofSeconds(5), () -> given().get("/api/articles/a/comments").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> given().get("/api/articles/a/comments").statusCode() == 200);
     }
 
     @Test
@@ -122,7 +123,7 @@ class ResilienceTest extends GatewayTestSupport {
         // other services have their own breakers
         given().when().get("/api/tags").then().statusCode(200);
         // after the open delay a trial call goes through, succeeds and closes the breaker
-        await(Duration.ofSeconds(5), () -> given().get("/api/articles/a/comments").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> given().get("/api/articles/a/comments").statusCode() == 200);
         assertEquals(CircuitBreaker.State.CLOSED, downstreams.get(Service.COMMENT).breaker().state());
     }
 }

@@ -3,13 +3,11 @@ package dev.conduit.localstack;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,10 +54,13 @@ class ServersTest {
         ChildProcess again = Servers.startKafka(dir.resolve("kafka"), port, controller, dir.resolve("kafka.log"));
         try {
             again.awaitReady(Servers.ready(), READY);
-            List<ConsumerRecord<String, String>> records = consumeAll(port, topic, 1);
-            assertEquals(1, records.size());
-            assertEquals("user-1", records.get(0).key());
-            assertEquals("hello", records.get(0).value());
+            try (KafkaCompanion companion = new KafkaCompanion("127.0.0.1:" + port)) {
+                List<ConsumerRecord<String, String>> records = companion.consumeStrings().fromTopics(topic, 1)
+                        .awaitCompletion(Duration.ofSeconds(30)).getRecords();
+                assertEquals(1, records.size());
+                assertEquals("user-1", records.get(0).key());
+                assertEquals("hello", records.get(0).value());
+            }
         } finally {
             again.stop(Duration.ofSeconds(30));
         }
@@ -99,20 +99,5 @@ class ServersTest {
         LaunchException e = assertThrows(LaunchException.class, () -> mongo.awaitReady(Servers.ready(), READY));
         assertTrue(e.getMessage().startsWith("mongo exited with code 1 before it was ready: FATAL mongo:"), e.getMessage());
         assertTrue(e.getMessage().contains(dir.resolve("mongo.log").toString()), e.getMessage());
-    }
-
-    private static List<ConsumerRecord<String, String>> consumeAll(int port, String topic, int expected) {
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
-                ConsumerConfig.GROUP_ID_CONFIG, "g-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.ConduitTestResource;
-import dev.conduit.localstack.testing.TopicProbe;
+import dev.conduit.localstack.testing.TestServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,10 @@ class EventsTest {
         given().header("Authorization", anna.auth()).delete("/articles/" + newSlug + "/favorite").then().statusCode(200);
         given().header("Authorization", jake.auth()).delete("/articles/" + newSlug).then().statusCode(204);
 
-        try (TopicProbe probe = new TopicProbe(Topics.POSTS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> articleId.equals(r.key()), 5, Duration.ofSeconds(60));
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.POSTS, m -> m.select().where(r -> articleId.equals(r.key())))
+                    .awaitRecords(5, Duration.ofSeconds(60)).getRecords());
             assertEquals(List.of("ArticlePublished", "ArticleUpdated", "ArticleFavorited", "ArticleUnfavorited", "ArticleDeleted"),
                     records.stream().map(r -> new String(r.headers().lastHeader("conduit-event-type").value(), StandardCharsets.UTF_8)).toList());
             List<JsonNode> events = records.stream().map(r -> {

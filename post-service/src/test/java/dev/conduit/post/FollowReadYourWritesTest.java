@@ -1,6 +1,5 @@
 package dev.conduit.post;
 
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.post.client.UserServiceClient;
 import dev.conduit.readmodel.authors.AuthorDirectory;
 import io.quarkus.test.common.WithTestResource;
@@ -20,6 +19,7 @@ import static dev.conduit.post.Authors.follow;
 import static dev.conduit.post.Authors.publish;
 import static dev.conduit.post.Authors.unfollow;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -69,7 +69,7 @@ class FollowReadYourWritesTest {
 
             // the event arrives; then the unfollow is acknowledged and its event has not arrived
             follow(anna, jake, 2);
-            assertTrue(Poll.until(WAIT, () -> followsInReadModel(anna, jake)), "the read model learns the follow");
+            await("the read model learns the follow").atMost(WAIT).until(() -> followsInReadModel(anna, jake));
             UserServiceStub.follows(anna.id(), List.of());
             given().header("Authorization", anna.auth()).get("/articles/feed").then().statusCode(200)
                     .body("articlesCount", equalTo(0)).body("articles", empty());
@@ -85,7 +85,7 @@ class FollowReadYourWritesTest {
         Authors.Author carol = Authors.registered();
         String slug = publish(jake, "Known by events " + UUID.randomUUID(), List.of());
         follow(carol, jake, 2);
-        assertTrue(Poll.until(WAIT, () -> followsInReadModel(carol, jake)));
+        await().atMost(WAIT).until(() -> followsInReadModel(carol, jake));
         given().header("Authorization", carol.auth()).get("/articles/feed").then().statusCode(200)
                 .body("articles.slug", contains(slug)).body("articles[0].author.following", equalTo(true));
     }
@@ -96,7 +96,7 @@ class FollowReadYourWritesTest {
         Authors.Author dave = Authors.registered();
         String slug = publish(jake, "Slow lookup " + UUID.randomUUID(), List.of());
         follow(dave, jake, 2);
-        assertTrue(Poll.until(WAIT, () -> followsInReadModel(dave, jake)));
+        await().atMost(WAIT).until(() -> followsInReadModel(dave, jake));
         UserServiceStub.answerWith(dave.id(), List.of(), 5_000);
 
         long start = System.nanoTime();

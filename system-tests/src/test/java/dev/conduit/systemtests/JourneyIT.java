@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -19,7 +20,6 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole RealWorld journey of two users, through the gateway, against the packaged services. */
 class JourneyIT {
@@ -130,15 +130,6 @@ class JourneyIT {
     }
 
     static void eventually(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + EVENTUALLY.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not reached within " + EVENTUALLY.toSeconds() + " s");
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        await().atMost(EVENTUALLY).until(condition::getAsBoolean);
     }
 }

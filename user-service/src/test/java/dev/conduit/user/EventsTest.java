@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
 import dev.conduit.events.user.UserRegistered;
 import dev.conduit.localstack.testing.ConduitTestResource;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestServers;
-import dev.conduit.localstack.testing.TopicProbe;
 import dev.conduit.support.outbox.PendingEvents;
 import dev.conduit.user.repository.UserRepository;
 import io.quarkus.test.common.WithTestResource;
@@ -15,6 +13,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.types.ObjectId;
@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,8 +69,10 @@ class EventsTest {
         given().header("Authorization", jake.auth()).post("/profiles/" + anna.username() + "/follow").then().statusCode(200);
         given().header("Authorization", jake.auth()).delete("/profiles/" + anna.username() + "/follow").then().statusCode(200);
 
-        try (TopicProbe probe = new TopicProbe(Topics.USERS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> jakeId.equals(r.key()), 4, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.USERS, m -> m.select().where(r -> jakeId.equals(r.key())))
+                    .awaitRecords(4, WAIT).getRecords());
             assertEquals(List.of("UserRegistered", "UserProfileChanged", "UserFollowed", "UserUnfollowed"),
                     records.stream().map(r -> header(r, "conduit-event-type")).toList());
             long previous = 0;
@@ -122,17 +125,19 @@ class EventsTest {
         } finally {
             TestServers.restoreKafka(management);
         }
-        try (TopicProbe probe = new TopicProbe(Topics.USERS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> userId.equals(r.key()), 1, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            ConsumerTask<String, String> published = kafka.consumeStrings()
+                    .fromTopics(Topics.USERS, m -> m.select().where(r -> userId.equals(r.key())));
+            List<ConsumerRecord<String, String>> records = List.copyOf(published.awaitRecords(1, WAIT).getRecords());
             assertEquals(1, records.size(), "published once Kafka is back");
             JsonNode event = json.readTree(records.get(0).value());
             assertEquals("UserRegistered", event.get("type").asText());
             assertEquals(username, event.at("/data/username").asText());
-            List<ConsumerRecord<String, String>> all = probe.drain(r -> userId.equals(r.key()), Duration.ofSeconds(3));
-            assertEquals(1, all.stream().map(r -> header(r, "conduit-event-id")).distinct().count(), "one event in effect");
+            await().during(Duration.ofSeconds(3)).atMost(WAIT).untilAsserted(() -> assertEquals(1,
+                    published.stream().map(r -> header(r, "conduit-event-id")).distinct().count(), "one event in effect"));
         }
-        assertTrue(Poll.until(WAIT, () -> users.findById(new ObjectId(userId)).await().atMost(Duration.ofSeconds(5))
-                .pendingEvents.isEmpty()), "the outbox is emptied after the ack");
+        await("the outbox is emptied after the ack").atMost(WAIT)
+                .until(() -> users.findById(new ObjectId(userId)).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
     }
 
     @Test
@@ -149,12 +154,14 @@ class EventsTest {
         orphan.pendingEvents.add(events.of(new UserRegistered(orphan.id.toHexString(), orphan.username, null, null), 1));
         users.persist(orphan).await().atMost(Duration.ofSeconds(5));
 
-        try (TopicProbe probe = new TopicProbe(Topics.USERS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> orphan.id.toHexString().equals(r.key()), 1, WAIT);
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.USERS, m -> m.select().where(r -> orphan.id.toHexString().equals(r.key())))
+                    .awaitRecords(1, WAIT).getRecords());
             assertEquals(1, records.size());
             assertEquals(orphan.pendingEvents.get(0).eventId, header(records.get(0), "conduit-event-id"));
         }
-        assertTrue(Poll.until(WAIT, () -> users.findById(orphan.id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty()));
+        await().atMost(WAIT).until(() -> users.findById(orphan.id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

@@ -1,6 +1,9 @@
 package dev.conduit.comment.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
 
 /**
  * Everything comment-service reads from configuration (prefix {@code conduit.comment}). The outbox
@@ -8,4 +11,34 @@ import io.smallrye.config.ConfigMapping;
  */
 @ConfigMapping(prefix = "conduit.comment")
 public interface CommentConfig {
+
+    /** Asking post-service which article a slug names ({@code PostServiceClient}). */
+    PostServiceCalls postService();
+
+    interface PostServiceCalls {
+        /** How long a call may take before the article is "cannot tell" (503). */
+        @WithDefault("1s")
+        Duration timeout();
+
+        /** The breaker in front of the calls. */
+        Breaker breaker();
+    }
+
+    interface Breaker {
+        /** How many of the latest calls the failure ratio is computed over (and the fewest that can open it). */
+        @WithDefault("4")
+        int requestVolume();
+
+        /** Share of failed calls among them that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long an open breaker stops asking before it lets a trial call through. */
+        @WithDefault("10s")
+        Duration delay();
+
+        /** Successful trial calls that close it again. */
+        @WithDefault("1")
+        int successThreshold();
+    }
 }

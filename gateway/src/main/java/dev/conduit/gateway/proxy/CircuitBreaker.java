@@ -10,11 +10,28 @@ import java.util.function.LongSupplier;
  * {@code openDelay}; then it lets exactly one trial call through (half-open), whose outcome closes
  * it (with a clean window) or opens it again.
  *
- * <p>Hand-written rather than MicroProfile Fault Tolerance's {@code @CircuitBreaker}, which judges
- * a method's return value or exception: a streamed proxy exchange has neither, its outcome is known
- * when the response head arrives (or the connection fails), and a 503 from the service must count
- * as a failure while still being passed to the client unchanged. Event-loop threads of several
- * connections share one breaker, hence the synchronized methods (each a few field updates).
+ * <p>Hand-written rather than SmallRye Fault Tolerance's breaker (annotations or the programmatic
+ * {@code TypedGuard}, 6.10 in the Quarkus 3.33 BOM), checked against what the gateway needs:
+ * <ul>
+ *   <li>A call has a third outcome, abandoned (the client went away, or its body was too large,
+ *       before the service answered), which says nothing about the service. SmallRye's breaker
+ *       knows success and failure only, and its half-open state admits {@code successThreshold}
+ *       trial calls, a count that only a state change resets. An abandoned trial would have to
+ *       close the breaker (as success: one hung-up client re-opens traffic to a dead service),
+ *       re-open it (as failure), or stay unfinished, which keeps the trial slot taken and refuses
+ *       every later call until a timeout fails it or someone resets the breaker by hand.</li>
+ *   <li>SmallRye's rolling window is {@code requestVolumeThreshold} calls wide and judges only once
+ *       it is full; here the window ({@code conduit.gateway.breaker.window}) and the calls needed
+ *       before it may open ({@code minimum-calls}) are separate settings.</li>
+ *   <li>The 503 of an open breaker says when the trial call will be let through
+ *       ({@code Retry-After}, from {@link #untilTrial()}); SmallRye exposes the state, not that.</li>
+ *   <li>A guard wraps an action that returns a value, a {@code CompletionStage} or a {@code Uni};
+ *       a streamed exchange's outcome is known in Vert.x callbacks when the response head arrives
+ *       (or the connection fails), and the service's own 502/503/504 must count as failures while
+ *       still being relayed unchanged.</li>
+ * </ul>
+ * Event-loop threads of several connections share one breaker, hence the synchronized methods
+ * (each a few field updates).
  */
 public final class CircuitBreaker {
 

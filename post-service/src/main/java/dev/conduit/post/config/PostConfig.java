@@ -18,4 +18,34 @@ public interface PostConfig {
     /** The public path the gateway mounts this service under, for Location headers. */
     @WithDefault("/api")
     String publicPathPrefix();
+
+    /** Asking user-service whom a reader follows ({@code UserServiceClient}). */
+    UserServiceCalls userService();
+
+    interface UserServiceCalls {
+        /** How long a call may take before the read model answers instead. */
+        @WithDefault("500ms")
+        Duration timeout();
+
+        /** The breaker in front of the calls. */
+        Breaker breaker();
+    }
+
+    interface Breaker {
+        /** How many of the latest calls the failure ratio is computed over (and the fewest that can open it). */
+        @WithDefault("4")
+        int requestVolume();
+
+        /** Share of failed calls among them that opens the breaker. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long an open breaker stops asking before it lets a trial call through. */
+        @WithDefault("5s")
+        Duration delay();
+
+        /** Successful trial calls that close it again. */
+        @WithDefault("1")
+        int successThreshold();
+    }
 }
