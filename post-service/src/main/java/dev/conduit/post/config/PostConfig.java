@@ -3,6 +3,8 @@ package dev.conduit.post.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /** Everything post-service reads from configuration (prefix {@code conduit.post}). */
 @ConfigMapping(prefix = "conduit.post")
 public interface PostConfig {
