@@ -187,13 +187,20 @@ class ArticleTest {
     }
 
     @Test
-    void tagsListsEveryTagInUseSorted() {
+    void tagsAreTheMostUsedOnesMostUsedFirstAndBounded() {
         Authors.Author jake = Authors.registered();
-        String unique = "zz" + UUID.randomUUID().toString().substring(0, 6);
-        publish(jake, "Tagged " + UUID.randomUUID(), List.of(unique, "aa" + unique));
-        List<String> tags = given().get("/tags").then().statusCode(200).body("tags", hasItem(unique))
+        String popular = "zz" + UUID.randomUUID().toString().substring(0, 6);
+        String rare = "zy" + popular;
+        for (int i = 0; i < 6; i++) {
+            publish(jake, "Tagged " + UUID.randomUUID(), i == 0 ? List.of(popular, rare) : List.of(popular));
+        }
+        // this instance's write cleared the cache: the new tag shows at once
+        List<String> tags = given().get("/tags").then().statusCode(200).body("tags", hasItem(popular))
                 .extract().path("tags");
-        org.junit.jupiter.api.Assertions.assertEquals(tags.stream().sorted().toList(), tags);
+        org.junit.jupiter.api.Assertions.assertTrue(tags.size() <= 50, "at most conduit.post.popular-tags: " + tags.size());
+        org.junit.jupiter.api.Assertions.assertEquals(tags.stream().distinct().count(), tags.size(), "no duplicates");
+        org.junit.jupiter.api.Assertions.assertTrue(!tags.contains(rare) || tags.indexOf(popular) < tags.indexOf(rare),
+                "more used first: " + tags);
         given().get("/tags").then().body("tags", not(hasItem("")));
     }
 

@@ -58,7 +58,7 @@ class PostConcurrencyTest {
         assertEquals(Map.of(200, 50L), Crowd.statuses(answers), () -> "e.g. " + Crowd.samples(answers, s -> s != 200));
         answers.forEach(a -> assertEquals(true, JsonPath.from(a.body()).getBoolean("article.favorited")));
         given().get("/articles/" + slug).then().statusCode(200).body("article.favoritesCount", equalTo(50));
-        var stored = articles.findBySlug(slug).await().atMost(DB);
+        var stored = stored(slug).await().atMost(DB);
         assertEquals(50, stored.favoritedBy.size());
         assertEquals(50, new HashSet<>(stored.favoritedBy).size(), "each fan once");
         assertEquals(1 + 50, stored.version, "one version, and one event, per favorite");
@@ -75,7 +75,7 @@ class PostConcurrencyTest {
                 .post("/articles/" + slug + "/favorite"));
         assertNo5xx(favorites);
         assertEquals(Map.of(200, 80L), Crowd.statuses(favorites));
-        var afterFavorites = articles.findBySlug(slug).await().atMost(DB);
+        var afterFavorites = stored(slug).await().atMost(DB);
         assertEquals(20, afterFavorites.favoritesCount);
         assertEquals(Set.copyOf(afterFavorites.favoritedBy).size(), afterFavorites.favoritedBy.size());
         assertEquals(1 + 20, afterFavorites.version, "a repeated favorite changes nothing and publishes nothing");
@@ -88,7 +88,7 @@ class PostConcurrencyTest {
         });
         assertNo5xx(mixed);
         assertEquals(Map.of(200, 40L), Crowd.statuses(mixed));
-        var stored = articles.findBySlug(slug).await().atMost(DB);
+        var stored = stored(slug).await().atMost(DB);
         assertEquals(10, stored.favoritesCount, "count = distinct favoriting users");
         assertEquals(10, Set.copyOf(stored.favoritedBy).size());
         assertEquals(10, stored.favoritedBy.size());
@@ -189,5 +189,10 @@ class PostConcurrencyTest {
     private static void assertNo5xx(List<Answer> answers) {
         assertTrue(answers.stream().noneMatch(a -> a.status() >= 500),
                 () -> "no 5xx: " + Crowd.statuses(answers) + ", e.g. " + Crowd.samples(answers, s -> s >= 500));
+    }
+
+    /** The whole stored document (reads made for clients leave out favoritedBy and the outbox). */
+    private io.smallrye.mutiny.Uni<dev.conduit.post.ArticleDocument> stored(String slug) {
+        return articles.find("slug", slug).firstResult();
     }
 }

@@ -17,6 +17,15 @@ public interface PostConfig {
     @WithDefault("100")
     int maxLimit();
 
+    /**
+     * How many tags {@code GET /tags} returns: the most used ones (RealWorld front ends show them as
+     * "popular tags"), so the answer stays small however many tags were ever used. Cached for
+     * {@code quarkus.cache.caffeine."popular-tags".expire-after-write}; a write in this instance
+     * that changes tags clears it.
+     */
+    @WithDefault("50")
+    int popularTags();
+
     /** The public path the gateway mounts this service under, for Location headers. */
     @WithDefault("/api")
     String publicPathPrefix();

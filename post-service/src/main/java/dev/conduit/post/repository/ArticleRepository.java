@@ -2,9 +2,12 @@ package dev.conduit.post.repository;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.conduit.post.ArticleDocument;
@@ -13,12 +16,14 @@ import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Queries on {@code posts}. Every list query is an equality (or {@code $in}) on one indexed field
@@ -32,6 +37,13 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
     /** Newest first; {@code _id} breaks ties so that pages never overlap. */
     public static final Bson NEWEST_FIRST = Sorts.descending("createdAt", "_id");
     public static final Bson LIVE = Filters.eq("deleted", false);
+    /**
+     * What a read never returns: who favorited (unbounded; asked per reader instead, see
+     * {@link #favoritedAmong}), the outbox and its lease.
+     */
+    private static final Bson READ = Projections.exclude("favoritedBy", "pendingEvents", "relayLease");
+    /** A list item has no body either. */
+    private static final Bson LIST_ITEM = Projections.exclude("body", "favoritedBy", "pendingEvents", "relayLease");
 
     public Uni<Void> createIndexes() {
         return mongoCollection().createIndex(Indexes.ascending("slug"), new IndexOptions().unique(true).name(SLUG_INDEX))
@@ -48,7 +60,8 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
     }
 
     public Uni<ArticleDocument> findBySlug(String slug) {
-        return mongoCollection().find(Filters.and(Filters.eq("slug", slug), LIVE)).collect().first();
+        return mongoCollection().find(Filters.and(Filters.eq("slug", slug), LIVE), new FindOptions().projection(READ).limit(1))
+                .collect().first();
     }
 
     /** One page, newest first, and the total number of matches. */
@@ -60,8 +73,16 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
         Uni<Long> total = mongoCollection().countDocuments(live);
         // a limit of 0 means "no limit" to MongoDB; here it means an empty page
         Uni<List<ArticleDocument>> items = limit == 0 ? Uni.createFrom().item(List.of())
-                : mongoCollection().find(live, new FindOptions().sort(NEWEST_FIRST).skip(offset).limit(limit)).collect().asList();
+                : mongoCollection().find(live, new FindOptions().projection(LIST_ITEM).sort(NEWEST_FIRST).skip(offset).limit(limit))
+                        .collect().asList();
         return Uni.combine().all().unis(items, total).asTuple().map(t -> new Page(t.getItem1(), t.getItem2()));
+    }
+
+    /** Which of {@code ids} {@code userId} has favorited: one query by id, whatever the number of favorites. */
+    public Uni<Set<ObjectId>> favoritedAmong(List<ObjectId> ids, String userId) {
+        return mongoCollection().find(Filters.and(Filters.in("_id", ids), Filters.eq("favoritedBy", userId)),
+                        new FindOptions().projection(Projections.include("_id")))
+                .map(a -> a.id).collect().asSet();
     }
 
     /** Distinct author ids of live articles recorded under {@code usernameKey}. */
@@ -70,9 +91,19 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
                 .collect().asList();
     }
 
-    public Uni<List<String>> tags() {
-        return mongoCollection().distinct("tagList", LIVE, String.class).collect().asList()
-                .map(tags -> tags.stream().sorted().toList());
+    /**
+     * The {@code limit} most used tags of live articles, most used first (ties by name). One
+     * aggregation over the live articles; cached by the caller.
+     */
+    public Uni<List<String>> popularTags(int limit) {
+        return mongoCollection().aggregate(List.of(
+                        Aggregates.match(LIVE),
+                        Aggregates.project(Projections.include("tagList")),
+                        Aggregates.unwind("$tagList"),
+                        Aggregates.group("$tagList", Accumulators.sum("uses", 1)),
+                        Aggregates.sort(Sorts.orderBy(Sorts.descending("uses"), Sorts.ascending("_id"))),
+                        Aggregates.limit(limit)), Document.class)
+                .map(d -> d.getString("_id")).collect().asList();
     }
 
     /**

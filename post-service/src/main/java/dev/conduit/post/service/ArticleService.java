@@ -9,6 +9,7 @@ import dev.conduit.events.post.ArticleUnfavorited;
 import dev.conduit.events.post.ArticleUpdated;
 import dev.conduit.post.ArticleDocument;
 import dev.conduit.post.client.UserServiceClient;
+import dev.conduit.post.config.PostConfig;
 import dev.conduit.post.repository.ArticleRepository;
 import dev.conduit.support.error.ApiException;
 import dev.conduit.support.mongo.StartupIndexes;
@@ -19,6 +20,9 @@ import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.support.outbox.PendingEvents;
 import dev.conduit.readmodel.authors.AuthorDirectory;
 import dev.conduit.support.security.Caller;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
+import io.quarkus.cache.CacheResult;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,20 +49,25 @@ public class ArticleService {
     /** Bounded optimistic retries; under contention each round lets at least one writer through. */
     private static final int MAX_ATTEMPTS = 64;
     private static final int SLUG_ATTEMPTS = 5;
+    static final String POPULAR_TAGS = "popular-tags";
 
     private final ArticleRepository articles;
     private final AuthorDirectory authors;
     private final OutboxRelay relay;
     private final PendingEvents events;
     private final UserServiceClient userService;
+    private final Cache popularTags;
+    private final int popularTagCount;
 
     public ArticleService(ArticleRepository articles, AuthorDirectory authors, OutboxRelay relay, PendingEvents events,
-            UserServiceClient userService) {
+            UserServiceClient userService, @CacheName(POPULAR_TAGS) Cache popularTags, PostConfig config) {
         this.articles = articles;
         this.authors = authors;
         this.relay = relay;
         this.events = events;
         this.userService = userService;
+        this.popularTags = popularTags;
+        this.popularTagCount = config.popularTags();
     }
 
     void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
@@ -129,6 +138,7 @@ public class ArticleService {
         return freeSlug(Slugs.of(article.title), null)
                 .chain(slug -> insert(article, slug, 1))
                 .invoke(saved -> relay.publishSoon(saved.id))
+                .call(saved -> saved.tagList.isEmpty() ? Uni.createFrom().voidItem() : popularTags.invalidateAll())
                 .chain(saved -> view(saved, caller));
     }
 
@@ -157,7 +167,7 @@ public class ArticleService {
                 AtomicReference<String> target = new AtomicReference<>(free);
                 return change(found.id, article -> edit(article, changes, target.get()),
                         () -> target.set(Slugs.withSuffix(Slugs.of(newTitle))));
-            });
+            }).call(article -> article.tagList.equals(found.tagList) ? Uni.createFrom().voidItem() : popularTags.invalidateAll());
         }).chain(article -> view(article, caller));
     }
 
@@ -187,7 +197,7 @@ public class ArticleService {
                             Updates.set("updatedAt", ArticleRepository.now())),
                     events.of(new ArticleDeleted(article.id.toHexString(), article.slug, article.authorId),
                             article.version + 1)), null);
-        }).replaceWithVoid();
+        }).call(() -> popularTags.invalidateAll()).replaceWithVoid();
     }
 
     public Uni<ArticleView> favorite(Caller caller, String slug) {
@@ -208,8 +218,10 @@ public class ArticleService {
                 .chain(article -> view(article, caller));
     }
 
+    /** The most used tags, most used first; cached (see {@code PostConfig.popularTags}). */
+    @CacheResult(cacheName = POPULAR_TAGS)
     public Uni<List<String>> tags() {
-        return articles.tags();
+        return articles.popularTags(popularTagCount);
     }
 
     /** For other services: the article behind a slug, by id, or a 404. */
@@ -271,9 +283,12 @@ public class ArticleService {
         Uni<Map<String, AuthorDirectory.Author>> byId = authors.byIds(recordedNames.keySet(), caller, recordedNames);
         Uni<Set<String>> following = caller == null ? Uni.createFrom().item(Set.of())
                 : knownFollowing != null ? Uni.createFrom().item(knownFollowing) : following(caller);
-        return Uni.combine().all().unis(byId, following).asTuple().map(t -> list.stream().map(a -> new ArticleView(a,
+        // reads never load favoritedBy (it grows with the article's popularity): ask for this reader only
+        Uni<Set<ObjectId>> favorited = caller == null ? Uni.createFrom().item(Set.of())
+                : articles.favoritedAmong(list.stream().map(a -> a.id).toList(), caller.id());
+        return Uni.combine().all().unis(byId, following, favorited).asTuple().map(t -> list.stream().map(a -> new ArticleView(a,
                 t.getItem1().get(a.authorId),
-                caller != null && a.favoritedBy.contains(caller.id()),
+                t.getItem3().contains(a.id),
                 t.getItem2().contains(a.authorId))).toList());
     }
 
