@@ -87,7 +87,7 @@ class ArticleEventsTest {
             postEvent(id, "ArticleDeleted", 2, Map.of("articleId", id, "slug", slug, "authorId", jake.id()));
             awaitGone(slug);
             // the article is marked deleted first, its comments are removed right after
-            await().atMost(WAIT).until(() -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
+            await().atMost(WAIT).until(() -> comments.listLive(id, 0, 1000).await().atMost(Duration.ofSeconds(5)).isEmpty());
             comment(anna, slug, "too late").statusCode(404);
             given().header("Authorization", jake.auth()).delete("/articles/" + slug + "/comments/" + a).then().statusCode(404);
 
@@ -135,7 +135,7 @@ class ArticleEventsTest {
         awaitAfter(id);
         given().get("/articles/" + v3 + "/comments").then().statusCode(404);
         given().get("/articles/" + v1 + "/comments").then().statusCode(404);
-        await().atMost(WAIT).until(() -> comments.listLive(id).await().atMost(Duration.ofSeconds(5)).isEmpty());
+        await().atMost(WAIT).until(() -> comments.listLive(id, 0, 1000).await().atMost(Duration.ofSeconds(5)).isEmpty());
     }
 
     @Test

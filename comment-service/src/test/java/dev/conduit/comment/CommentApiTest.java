@@ -202,4 +202,31 @@ class CommentApiTest {
         data.put("image", image);
         return data;
     }
+
+    @Test
+    void aLongThreadIsAnsweredInBoundedPagesOldestFirst() {
+        User jake = user();
+        User anna = user();
+        String slug = unique("a-long-thread");
+        publishedArticle(slug, anna.id());
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 105; i++) {
+            ids.add(commentId(i % 2 == 0 ? jake : anna, slug, "comment " + i));
+        }
+        String path = "/articles/" + slug + "/comments";
+        // a client that does not page gets the first conduit.comment.default-limit (100), oldest first
+        List<Long> firstPage = given().get(path).then().statusCode(200).body("comments.size()", equalTo(100))
+                .extract().jsonPath().getList("comments.id", Long.class);
+        org.junit.jupiter.api.Assertions.assertEquals(ids.subList(0, 100), firstPage);
+        given().queryParam("offset", 100).get(path).then().statusCode(200)
+                .body("comments.size()", equalTo(5)).body("comments[0].body", equalTo("comment 100"));
+        given().queryParam("limit", 3).queryParam("offset", 2).get(path).then().statusCode(200)
+                .body("comments.body", contains("comment 2", "comment 3", "comment 4"));
+        given().queryParam("limit", 0).get(path).then().statusCode(200).body("comments.size()", equalTo(0));
+        given().queryParam("offset", 1000).get(path).then().statusCode(200).body("comments.size()", equalTo(0));
+        for (String[] bad : new String[][] {{"limit", "201"}, {"limit", "-1"}, {"limit", "ten"}, {"offset", "-5"}, {"offset", "1e3"}}) {
+            given().queryParam(bad[0], bad[1]).get(path).then().statusCode(422)
+                    .body("errors.body[0]", matchesPattern("(limit|offset) must .*"));
+        }
+    }
 }

@@ -12,6 +12,20 @@ import java.time.Duration;
 @ConfigMapping(prefix = "conduit.comment")
 public interface CommentConfig {
 
+    /**
+     * Comments in one answer of {@code GET /articles/{slug}/comments} when the request names no
+     * {@code limit}: a RealWorld front end, which never pages, sees the first this many (oldest first).
+     */
+    @WithDefault("100")
+    int defaultLimit();
+
+    /**
+     * The largest {@code limit} a request may ask for; more is a 422. With bodies of at most 10,000
+     * characters one answer stays under about 2 MB.
+     */
+    @WithDefault("200")
+    int maxLimit();
+
     /** Asking post-service which article a slug names ({@code PostServiceClient}). */
     PostServiceCalls postService();
 

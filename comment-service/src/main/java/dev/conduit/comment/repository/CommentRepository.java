@@ -6,6 +6,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import dev.conduit.comment.CommentDocument;
@@ -13,7 +15,7 @@ import dev.conduit.support.outbox.OutboxRelay;
 import dev.conduit.support.outbox.PendingEvent;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepositoryBase;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
-import io.quarkus.panache.common.Sort;
+import io.quarkus.mongodb.FindOptions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.bson.Document;
@@ -57,8 +59,15 @@ public class CommentRepository implements ReactivePanacheMongoRepositoryBase<Com
     }
 
     /** The article's comments that are not deleted, oldest first. */
-    public Uni<List<CommentDocument>> listLive(String articleId) {
-        return list("articleId = ?1 and deleted = ?2", Sort.ascending("_id"), articleId, false);
+    /**
+     * One page of an article's live comments, oldest first, without their outbox: bounded in
+     * memory and time whatever the number of comments (index {@code articleId_id}).
+     */
+    public Uni<List<CommentDocument>> listLive(String articleId, int offset, int limit) {
+        return mongoCollection().find(Filters.and(Filters.eq("articleId", articleId), Filters.eq("deleted", false)),
+                        new FindOptions().projection(Projections.exclude(OutboxRelay.PENDING, "relayLease"))
+                                .sort(Sorts.ascending("_id")).skip(offset).limit(limit))
+                .collect().asList();
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.conduit.comment.rest;
 
 import dev.conduit.comment.service.CommentService;
 import dev.conduit.support.error.ApiException;
+import dev.conduit.comment.config.CommentConfig;
+import dev.conduit.support.rest.Paging;
 import dev.conduit.support.security.Callers;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,16 +27,25 @@ public class CommentResource {
 
     private final CommentService service;
     private final Callers callers;
+    private final CommentConfig config;
 
-    public CommentResource(CommentService service, Callers callers) {
+    public CommentResource(CommentService service, Callers callers, CommentConfig config) {
         this.service = service;
         this.callers = callers;
+        this.config = config;
     }
 
+    /**
+     * Oldest first, one page: {@code limit} (default {@code conduit.comment.default-limit}, at most
+     * {@code conduit.comment.max-limit}) and {@code offset}, an extension of the RealWorld operation
+     * that clients which do not page never notice.
+     */
     @GET
-    public Uni<CommentListResponse> list(@PathParam("slug") String slug) {
+    public Uni<CommentListResponse> list(@PathParam("slug") String slug, @QueryParam("offset") String offset,
+                                         @QueryParam("limit") String limit) {
+        Paging paging = Paging.parse(offset, limit, config.defaultLimit(), config.maxLimit());
         return callers.optional()
-                .chain(caller -> service.list(slug, caller.orElse(null)))
+                .chain(caller -> service.list(slug, caller.orElse(null), paging.offset(), paging.limit()))
                 .map(CommentMapper::toResponse);
     }
 

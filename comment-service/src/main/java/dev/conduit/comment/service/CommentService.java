@@ -34,6 +34,7 @@ public class CommentService {
 
     private static final Logger LOG = Logger.getLogger(CommentService.class);
     private static final int MAX_CASCADE_ROUNDS = 5;
+    private static final int CASCADE_BATCH = 200;
     /** Draws of a comment id before giving up with a 503; one is enough unless the store misbehaves. */
     private static final int MAX_ID_ATTEMPTS = 5;
 
@@ -62,9 +63,13 @@ public class CommentService {
     public record CommentView(CommentDocument comment, Author author, boolean following) {
     }
 
-    public Uni<List<CommentView>> list(String slug, Caller caller) {
+    /** One page of an article's comments, oldest first. */
+    public Uni<List<CommentView>> list(String slug, Caller caller, int offset, int limit) {
+        if (limit == 0) {
+            return locator.bySlug(slug).map(article -> List.of());
+        }
         return locator.bySlug(slug)
-                .chain(article -> comments.listLive(article.id))
+                .chain(article -> comments.listLive(article.id, offset, limit))
                 .chain(found -> views(found, caller));
     }
 
@@ -141,8 +146,9 @@ public class CommentService {
         return cascade(articleId, 1);
     }
 
+    /** Batch by batch, so memory stays bounded however many comments the article had. */
     private Uni<Void> cascade(String articleId, int round) {
-        return comments.listLive(articleId).chain(live -> {
+        return comments.listLive(articleId, 0, CASCADE_BATCH).chain(live -> {
             if (live.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
@@ -157,7 +163,8 @@ public class CommentService {
                     .collect().asList()
                     .chain(results -> {
                         if (!results.contains(false)) {
-                            return Uni.createFrom().voidItem();
+                            // this batch is gone: the next one, until none is left
+                            return cascade(articleId, round);
                         }
                         if (round >= MAX_CASCADE_ROUNDS) {
                             return Uni.createFrom().failure(new IllegalStateException(

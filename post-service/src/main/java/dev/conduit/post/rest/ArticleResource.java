@@ -2,6 +2,7 @@ package dev.conduit.post.rest;
 
 import dev.conduit.post.config.PostConfig;
 import dev.conduit.post.service.ArticleService;
+import dev.conduit.support.rest.Paging;
 import dev.conduit.support.security.Callers;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
