@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
@@ -48,6 +50,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OutboxRelay {
 
     public static final String PENDING = "pendingEvents";
+    /** What the sweep looks for: a sparse index on it holds only the documents with pending events. */
+    private static final String PENDING_INDEXED = PENDING + ".eventId";
     /** A document with {@code deleted: true} is removed once nothing is pending. */
     public static final String TOMBSTONE = "deleted";
     private static final String LEASE = "relayLease";
@@ -70,6 +74,22 @@ public final class OutboxRelay {
         this.emitter = emitter;
         this.json = json;
         this.leaseTime = leaseTime;
+    }
+
+    /**
+     * The relay's own indexes, so that neither the sweep nor the tombstone removal scans the
+     * collection on a real MongoDB: a sparse index of the pending events (only documents that
+     * have some are in it) and one on {@code deleted}.
+     */
+    public Uni<Void> createIndexes() {
+        return collection.createIndex(Indexes.ascending(PENDING_INDEXED), new IndexOptions().name("outbox_pending").sparse(true))
+                .chain(() -> collection.createIndex(Indexes.ascending(TOMBSTONE), new IndexOptions().name("outbox_tombstones").sparse(true)))
+                .replaceWithVoid();
+    }
+
+    /** The collection this relay serves. */
+    public String collectionName() {
+        return collection.getNamespace().getCollectionName();
     }
 
     /** Relays what aggregate {@code id} has pending. Never fails: what is not sent stays pending. */
@@ -110,7 +130,7 @@ public final class OutboxRelay {
      * removes the tombstones whose last event is out.
      */
     public Uni<Void> sweep() {
-        return collection.find(Filters.exists(PENDING + ".0"), new FindOptions().projection(Projections.include("_id")))
+        return collection.find(Filters.exists(PENDING_INDEXED), new FindOptions().projection(Projections.include("_id")))
                 .onItem().transformToUniAndConcatenate(doc -> publish(doc.get("_id")))
                 .collect().last().replaceWithVoid()
                 .chain(() -> collection.deleteMany(Filters.and(Filters.eq(TOMBSTONE, true), nothingPending())))

@@ -1,5 +1,6 @@
 package dev.conduit.support.outbox;
 
+import dev.conduit.support.mongo.StartupIndexes;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -18,11 +19,13 @@ import java.util.List;
 @ApplicationScoped
 public class OutboxSchedule {
 
-    void start(@Observes StartupEvent event, Instance<OutboxRelay> declared, Scheduler scheduler, OutboxConfig config) {
+    void start(@Observes StartupEvent event, Instance<OutboxRelay> declared, Scheduler scheduler, OutboxConfig config,
+               StartupIndexes indexes) {
         List<OutboxRelay> relays = declared.stream().toList();
         if (relays.isEmpty()) {
             return;
         }
+        relays.forEach(relay -> indexes.ensure(relay.collectionName() + " outbox", relay::createIndexes));
         relays.forEach(OutboxRelay::sweepSoon);
         scheduler.newJob("outbox-catch-up")
                 .setInterval(config.catchUpInterval().toString()).setDelayed(config.catchUpInterval().toString())
