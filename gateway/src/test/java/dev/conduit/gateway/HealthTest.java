@@ -6,6 +6,8 @@ import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -46,12 +48,37 @@ class HealthTest {
     @Test
     void platformViewNamesTheServiceThatIsNotReady() {
         StubServices.READY_STATUS.put("post-service", 503);
-        Management.given().when().get("/q/health/group/platform")
-                .then().statusCode(503)
-                .body("status", equalTo("DOWN"))
-                .body("checks.find { it.name == 'platform' }.data.'post-service'", startsWith("DOWN (HTTP 503)"))
-                .body("checks.find { it.name == 'platform' }.data.'user-service'", equalTo("UP"));
+        // the view is cached for conduit.gateway.health-cache (1 s): it shows the change within it
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                Management.given().when().get("/q/health/group/platform")
+                        .then().statusCode(503)
+                        .body("status", equalTo("DOWN"))
+                        .body("checks.find { it.name == 'platform' }.data.'post-service'", startsWith("DOWN (HTTP 503)"))
+                        .body("checks.find { it.name == 'platform' }.data.'user-service'", equalTo("UP")));
         Management.given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void aFloodOfPlatformChecksDoesNotFanOut() throws Exception {
+        int before = StubServices.HEALTH_PROBES.get();
+        long started = System.nanoTime();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                calls.add(pool.submit(() -> Management.given().when().get("/q/health/group/platform").statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                org.junit.jupiter.api.Assertions.assertEquals(200, call.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int probes = StubServices.HEALTH_PROBES.get() - before;
+        long windows = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 2;
+        // six probes (three services, readiness and platform group) per cache period, not per call
+        org.junit.jupiter.api.Assertions.assertTrue(probes <= 6 * windows,
+                probes + " downstream probes for 300 calls in " + windows + " cache periods");
     }
 
     @Test

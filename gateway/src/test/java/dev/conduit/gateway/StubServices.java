@@ -45,6 +45,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
 
     /** Readiness status each stub answers with, by service name; tests change it. */
     public static final Map<String, Integer> READY_STATUS = new ConcurrentHashMap<>();
+    /** Health requests the stubs answered (readiness and platform group), to see what fans out. */
+    public static final java.util.concurrent.atomic.AtomicInteger HEALTH_PROBES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The key pair of the test run. */
     public static volatile JwtKeys keys;
@@ -207,6 +209,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         }
 
         private void ready(HttpExchange exchange) throws IOException {
+            HEALTH_PROBES.incrementAndGet();
             int status = READY_STATUS.get(name);
             byte[] body = ("{\"status\":\"" + (status == 200 ? "UP" : "DOWN") + "\",\"checks\":[]}")
                     .getBytes(StandardCharsets.UTF_8);

@@ -33,6 +33,8 @@ public class PlatformHealthCheck implements AsyncHealthCheck {
 
     private final WebClient client;
     private final GatewayConfig config;
+    /** One aggregation shared by every caller of one period (config {@code health-cache}). */
+    private final Uni<HealthCheckResponse> cached;
 
     public PlatformHealthCheck(Vertx vertx, GatewayConfig config) {
         this.config = config;
@@ -40,6 +42,7 @@ public class PlatformHealthCheck implements AsyncHealthCheck {
                 .setConnectTimeout((int) config.healthTimeout().toMillis())
                 .setMaxPoolSize(4)
                 .setKeepAlive(false));
+        this.cached = Uni.createFrom().deferred(this::aggregate).memoize().forFixedDuration(config.healthCache());
     }
 
     @PreDestroy
@@ -49,6 +52,10 @@ public class PlatformHealthCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
+        return cached;
+    }
+
+    private Uni<HealthCheckResponse> aggregate() {
         Map<String, URI> services = new LinkedHashMap<>();
         services.put("user-service", config.userServiceManagementUrl());
         services.put("post-service", config.postServiceManagementUrl());

@@ -32,15 +32,23 @@ public class KafkaConnectionCheck implements AsyncHealthCheck {
     private final String bootstrapServers;
     private final Duration timeout;
     private volatile Admin admin;
+    /** One broker round trip shared by every caller of one period, so a flood of checks cannot fan out. */
+    private final Uni<HealthCheckResponse> cached;
 
     public KafkaConnectionCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                               @ConfigProperty(name = "conduit.health.kafka-timeout", defaultValue = "1500ms") Duration timeout) {
+                               @ConfigProperty(name = "conduit.health.kafka-timeout", defaultValue = "1500ms") Duration timeout,
+                               @ConfigProperty(name = "conduit.health.kafka-cache", defaultValue = "1s") Duration cache) {
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
+        this.cached = Uni.createFrom().deferred(this::check).memoize().forFixedDuration(cache);
     }
 
     @Override
     public Uni<HealthCheckResponse> call() {
+        return cached;
+    }
+
+    private Uni<HealthCheckResponse> check() {
         int millis = (int) timeout.toMillis();
         return Uni.createFrom().completionStage(() -> admin().describeCluster(new DescribeClusterOptions().timeoutMs(millis))
                         .clusterId().toCompletionStage())
