@@ -34,6 +34,25 @@ public interface GatewayConfig {
     Duration healthTimeout();
 
     /**
+     * How long one aggregated platform view is reused: however many callers ask, the services are
+     * asked at most once per period, so a flood of health calls cannot fan out to them.
+     */
+    @WithDefault("1s")
+    Duration healthCache();
+
+    /**
+     * Longest silence while a client sends its request body: a client that sends nothing for this
+     * long has stalled and gets 408 (its body is received before the service is called, so it
+     * never holds a connection to the service).
+     */
+    @WithDefault("10s")
+    Duration bodyIdleTimeout();
+
+    /** Longest time for a whole request body, however steadily it comes; then 408. */
+    @WithDefault("60s")
+    Duration bodyTimeout();
+
+    /**
      * Largest request body the gateway forwards; larger ones get 413. Must stay below
      * {@code quarkus.http.limits.max-body-size}, whose own 413 has no error envelope.
      */
@@ -66,8 +85,9 @@ public interface GatewayConfig {
         Duration connectTimeout();
 
         /**
-         * Time without any byte from the service while a request is in flight: bounds both the wait for
-         * the response and a stalled response body (504 if nothing was sent to the client yet).
+         * Time without any byte from the service once it has the whole request: bounds both the wait
+         * for the response and a stalled response body (504 if nothing was sent to the client yet). A
+         * slow upload does not count: the body is received before the service is called.
          */
         @WithDefault("5s")
         Duration requestTimeout();

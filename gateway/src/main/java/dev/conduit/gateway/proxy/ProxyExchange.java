@@ -5,6 +5,7 @@ import dev.conduit.gateway.http.ErrorResponses;
 import dev.conduit.gateway.http.RequestIds;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -22,7 +23,12 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One client request forwarded to one service, bodies streamed both ways with back-pressure.
+ * One client request forwarded to one service. A request body is received whole before the service
+ * is called (bounded by {@code max-body-size}, {@code body-idle-timeout} and {@code body-timeout}):
+ * a slow but honest upload then completes however long it takes within those bounds, the service's
+ * response timer starts only when it has the whole request, and a client that stalls is answered
+ * 408 without ever having held a connection to the service or counted against its breaker. The
+ * response is streamed back with back-pressure.
  *
  * <p>Every path ends the downstream exchange one way or the other: the response is read to its end,
  * or the downstream request is reset, which on HTTP/1.1 closes that connection. A connection is thus
@@ -55,6 +61,11 @@ final class ProxyExchange {
     private boolean committed;
     private boolean clientGone;
     private long bodyBytes;
+    /** The client's whole body, once received; null for a request without one. */
+    private Buffer body;
+    private long lastBodyChunkAt;
+    private long bodyIdleTimer = -1;
+    private long bodyDeadlineTimer = -1;
 
     ProxyExchange(Vertx vertx, GatewayConfig config, Downstream downstream, RoutingContext ctx, String path) {
         this.vertx = vertx;
@@ -87,7 +98,85 @@ final class ProxyExchange {
             tooLarge();
             return;
         }
-        send();
+        if (hasBody) {
+            receiveBody(declaredLength);
+        } else {
+            send();
+        }
+    }
+
+    /**
+     * Receives the client's body before anything is asked of the service. Bounded in size (413),
+     * in silence ({@code body-idle-timeout}: no byte for that long is a stalled client, 408) and in
+     * total ({@code body-timeout}, 408). None of it touches the service's pool or breaker.
+     */
+    private void receiveBody(long declaredLength) {
+        long limit = config.maxBodySize().asLongValue();
+        Buffer received = Buffer.buffer((int) Math.min(Math.max(declaredLength, 1024), limit));
+        lastBodyChunkAt = System.nanoTime();
+        request.handler(chunk -> {
+            if (committed || clientGone) {
+                return;
+            }
+            bodyBytes += chunk.length();
+            if (bodyBytes > limit) {
+                stopBodyTimers();
+                tooLarge();
+                return;
+            }
+            received.appendBuffer(chunk);
+            lastBodyChunkAt = System.nanoTime();
+        });
+        request.endHandler(v -> {
+            stopBodyTimers();
+            if (!committed && !clientGone) {
+                body = received;
+                send();
+            }
+        });
+        long idle = config.bodyIdleTimeout().toMillis();
+        bodyIdleTimer = vertx.setTimer(idle, id -> checkBodyIdle(idle));
+        bodyDeadlineTimer = vertx.setTimer(config.bodyTimeout().toMillis(), id -> {
+            bodyDeadlineTimer = -1;
+            bodyTimedOut("the request body did not arrive within " + config.bodyTimeout().toSeconds() + " s");
+        });
+        if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            response.writeContinue();
+        }
+        request.resume();
+    }
+
+    /** Re-arms itself for the rest of the period while bytes keep coming; else the client stalled. */
+    private void checkBodyIdle(long idleMillis) {
+        long silentMillis = (System.nanoTime() - lastBodyChunkAt) / 1_000_000;
+        if (silentMillis < idleMillis) {
+            bodyIdleTimer = vertx.setTimer(Math.max(1, idleMillis - silentMillis), id -> checkBodyIdle(idleMillis));
+            return;
+        }
+        bodyIdleTimer = -1;
+        bodyTimedOut("the request body stalled: nothing arrived for " + config.bodyIdleTimeout().toSeconds() + " s");
+    }
+
+    private void bodyTimedOut(String message) {
+        if (committed || clientGone) {
+            return;
+        }
+        stopBodyTimers();
+        request.handler(null);
+        request.endHandler(null);
+        LOG.debugf("%s %s: %s", request.method(), uri, message);
+        answer(408, message);
+    }
+
+    private void stopBodyTimers() {
+        if (bodyIdleTimer >= 0) {
+            vertx.cancelTimer(bodyIdleTimer);
+            bodyIdleTimer = -1;
+        }
+        if (bodyDeadlineTimer >= 0) {
+            vertx.cancelTimer(bodyDeadlineTimer);
+            bodyDeadlineTimer = -1;
+        }
     }
 
     private void send() {
@@ -133,43 +222,14 @@ final class ProxyExchange {
                     onExchangeFailure(attempt, r.cause());
                 }
             });
-            if (hasBody) {
-                streamBody(attempt, outbound);
+            if (body != null) {
+                // the whole body at once: the service's response timer (request-timeout) starts now
+                outbound.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+                outbound.end(body);
             } else {
                 outbound.end();
             }
         });
-    }
-
-    private void streamBody(Attempt attempt, HttpClientRequest outbound) {
-        if (!outbound.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-            outbound.setChunked(true);
-        }
-        long limit = config.maxBodySize().asLongValue();
-        request.handler(chunk -> {
-            if (attempt.reset) {
-                return;
-            }
-            bodyBytes += chunk.length();
-            if (bodyBytes > limit) {
-                tooLarge();
-                return;
-            }
-            outbound.write(chunk);
-            if (outbound.writeQueueFull()) {
-                request.pause();
-                outbound.drainHandler(v -> request.resume());
-            }
-        });
-        request.endHandler(v -> {
-            if (!attempt.reset) {
-                outbound.end();
-            }
-        });
-        if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-            response.writeContinue();
-        }
-        request.resume();
     }
 
     private void onConnectFailure(Attempt attempt, Throwable cause) {
@@ -264,6 +324,7 @@ final class ProxyExchange {
             return;
         }
         clientGone = true;
+        stopBodyTimers();
         if (current != null) {
             current.abandon();
         }
