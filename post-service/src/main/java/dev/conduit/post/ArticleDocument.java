@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An article ("post") in post-service's {@code posts} collection. Favorites live in the article
- * ({@code favoritedBy} and its count, changed together in one atomic update, so the count never
- * drifts). {@code authorUsername} is the author's name when the article was written, from the
+ * An article ("post") in post-service's {@code posts} collection. Who favorites it lives in the
+ * {@code favorites} collection; the article keeps only the count, set from it with each change. {@code authorUsername} is the author's name when the article was written, from the
  * token: the fallback until the user read model knows the author. A deleted article stays as a
  * tombstone ({@code deleted}, slug released) until its {@code ArticleDeleted} event is out.
  */
@@ -27,7 +26,6 @@ public class ArticleDocument {
     public String authorId;
     public String authorUsername;
     public String authorUsernameKey;
-    public List<String> favoritedBy = new ArrayList<>();
     public long favoritesCount;
     public boolean deleted;
     public Instant createdAt;

@@ -26,6 +26,13 @@ public interface PostConfig {
     @WithDefault("50")
     int popularTags();
 
+    /**
+     * How often favorite changes that a crash left half-done (the relation changed, the article's
+     * count and event not yet) are finished.
+     */
+    @WithDefault("30s")
+    Duration favoriteRepairInterval();
+
     /** The public path the gateway mounts this service under, for Location headers. */
     @WithDefault("/api")
     String publicPathPrefix();

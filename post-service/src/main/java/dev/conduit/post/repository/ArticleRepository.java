@@ -23,7 +23,6 @@ import org.bson.types.ObjectId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Queries on {@code posts}. Every list query is an equality (or {@code $in}) on one indexed field
@@ -38,8 +37,8 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
     public static final Bson NEWEST_FIRST = Sorts.descending("createdAt", "_id");
     public static final Bson LIVE = Filters.eq("deleted", false);
     /**
-     * What a read never returns: who favorited (unbounded; asked per reader instead, see
-     * {@link #favoritedAmong}), the outbox and its lease.
+     * What a read never returns: the outbox and its lease (and {@code favoritedBy}, which documents
+     * written before favorites had their own collection may still hold until migrated).
      */
     private static final Bson READ = Projections.exclude("favoritedBy", "pendingEvents", "relayLease");
     /** A list item has no body either. */
@@ -51,7 +50,6 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
                 .chain(() -> index("tag_createdAt", Indexes.compoundIndex(Indexes.ascending("tagList", "deleted"), Indexes.descending("createdAt", "_id"))))
                 .chain(() -> index("author_createdAt", Indexes.compoundIndex(Indexes.ascending("authorId", "deleted"), Indexes.descending("createdAt", "_id"))))
                 .chain(() -> index("authorName_createdAt", Indexes.compoundIndex(Indexes.ascending("authorUsernameKey", "deleted"), Indexes.descending("createdAt", "_id"))))
-                .chain(() -> index("favoritedBy_createdAt", Indexes.compoundIndex(Indexes.ascending("favoritedBy", "deleted"), Indexes.descending("createdAt", "_id"))))
                 .replaceWithVoid();
     }
 
@@ -76,13 +74,6 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
                 : mongoCollection().find(live, new FindOptions().projection(LIST_ITEM).sort(NEWEST_FIRST).skip(offset).limit(limit))
                         .collect().asList();
         return Uni.combine().all().unis(items, total).asTuple().map(t -> new Page(t.getItem1(), t.getItem2()));
-    }
-
-    /** Which of {@code ids} {@code userId} has favorited: one query by id, whatever the number of favorites. */
-    public Uni<Set<ObjectId>> favoritedAmong(List<ObjectId> ids, String userId) {
-        return mongoCollection().find(Filters.and(Filters.in("_id", ids), Filters.eq("favoritedBy", userId)),
-                        new FindOptions().projection(Projections.include("_id")))
-                .map(a -> a.id).collect().asSet();
     }
 
     /** Distinct author ids of live articles recorded under {@code usernameKey}. */

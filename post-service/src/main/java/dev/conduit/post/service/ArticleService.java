@@ -10,6 +10,7 @@ import dev.conduit.events.post.ArticleUpdated;
 import dev.conduit.post.ArticleDocument;
 import dev.conduit.post.client.UserServiceClient;
 import dev.conduit.post.config.PostConfig;
+import dev.conduit.post.favorite.FavoriteRepository;
 import dev.conduit.post.repository.ArticleRepository;
 import dev.conduit.support.error.ApiException;
 import dev.conduit.support.mongo.StartupIndexes;
@@ -24,12 +25,14 @@ import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CacheResult;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,21 +60,25 @@ public class ArticleService {
     private final PendingEvents events;
     private final UserServiceClient userService;
     private final Cache popularTags;
+    private final FavoriteRepository favorites;
     private final int popularTagCount;
 
     public ArticleService(ArticleRepository articles, AuthorDirectory authors, OutboxRelay relay, PendingEvents events,
-            UserServiceClient userService, @CacheName(POPULAR_TAGS) Cache popularTags, PostConfig config) {
+            UserServiceClient userService, @CacheName(POPULAR_TAGS) Cache popularTags, PostConfig config,
+            FavoriteRepository favorites) {
         this.articles = articles;
         this.authors = authors;
         this.relay = relay;
         this.events = events;
         this.userService = userService;
         this.popularTags = popularTags;
+        this.favorites = favorites;
         this.popularTagCount = config.popularTags();
     }
 
     void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
         indexes.ensure("posts", articles::createIndexes);
+        indexes.ensure("favorites", favorites::createIndexes);
     }
 
     /** An article as one reader sees it. */
@@ -95,7 +102,9 @@ public class ArticleService {
                     : Optional.of(ids.size() == 1 ? Filters.eq("authorId", ids.get(0)) : Filters.in("authorId", ids))));
         }
         if (filter.favorited() != null) {
-            parts.add(userId(filter.favorited(), caller).map(id -> id.map(found -> Filters.eq("favoritedBy", found))));
+            parts.add(userId(filter.favorited(), caller).chain(id -> id.isEmpty() ? Uni.createFrom().item(Optional.<Bson>empty())
+                    : favorites.articlesOf(id.get()).map(ids -> ids.isEmpty() ? Optional.<Bson>empty()
+                            : Optional.of(Filters.in("_id", ids.stream().map(ObjectId::new).toList())))));
         }
         if (parts.isEmpty()) {
             return page(Filters.empty(), offset, limit, caller);
@@ -197,25 +206,78 @@ public class ArticleService {
                             Updates.set("updatedAt", ArticleRepository.now())),
                     events.of(new ArticleDeleted(article.id.toHexString(), article.slug, article.authorId),
                             article.version + 1)), null);
-        }).call(() -> popularTags.invalidateAll()).replaceWithVoid();
+        }).call(deleted -> favorites.deleteAllOf(deleted.id.toHexString()))
+                .call(() -> popularTags.invalidateAll()).replaceWithVoid();
     }
 
     public Uni<ArticleView> favorite(Caller caller, String slug) {
-        return find(slug).chain(found -> change(found.id, article -> article.favoritedBy.contains(caller.id()) ? null
-                : new Change(List.of(Updates.addToSet("favoritedBy", caller.id()), Updates.inc("favoritesCount", 1)),
-                        events.of(new ArticleFavorited(article.id.toHexString(), caller.id(), article.favoritesCount + 1),
-                                article.version + 1),
-                        Filters.ne("favoritedBy", caller.id())), null))
-                .chain(article -> view(article, caller));
+        return setFavorite(caller, slug, true);
     }
 
     public Uni<ArticleView> unfavorite(Caller caller, String slug) {
-        return find(slug).chain(found -> change(found.id, article -> !article.favoritedBy.contains(caller.id()) ? null
-                : new Change(List.of(Updates.pull("favoritedBy", caller.id()), Updates.inc("favoritesCount", -1)),
-                        events.of(new ArticleUnfavorited(article.id.toHexString(), caller.id(), article.favoritesCount - 1),
-                                article.version + 1),
-                        Filters.eq("favoritedBy", caller.id())), null))
+        return setFavorite(caller, slug, false);
+    }
+
+    /**
+     * Favorites live in their own collection ({@code favorites}), so a popular article's document
+     * stays small. Two writes, each atomic: the relation changes (once, whoever races), then the
+     * article gets the new count and the event. A crash between them leaves the relation pending,
+     * and {@link #announceStragglers} finishes it; a repeated favorite changes nothing.
+     */
+    private Uni<ArticleView> setFavorite(Caller caller, String slug, boolean active) {
+        return find(slug).chain(found -> favorites.set(found.id.toHexString(), caller.id(), active)
+                        .chain(changedAt -> changedAt == null ? Uni.createFrom().item(found)
+                                : announce(found.id, caller.id(), active, changedAt)))
                 .chain(article -> view(article, caller));
+    }
+
+    /** The article read and, after it, how many favorite it: a count read after the version it will replace. */
+    private record Counted(ArticleDocument article, long favorites) {
+    }
+
+    /**
+     * Puts a favorite change on its article: the count recounted from {@code favorites} and the
+     * event, in one versioned write. The count is read after the article's version, so a write
+     * decided on it includes every change announced before it; a change that lands meanwhile makes
+     * the write lose the version race and be decided again.
+     */
+    private Uni<ArticleDocument> announce(ObjectId id, String userId, boolean active, Instant changedAt) {
+        String articleId = id.toHexString();
+        return OptimisticChange.<Counted>apply(
+                        () -> articles.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("article"))
+                                .chain(article -> favorites.count(articleId).map(n -> new Counted(article, n))),
+                        counted -> {
+                            ArticleDocument article = counted.article();
+                            if (article.deleted) {
+                                throw ApiException.notFound("article");
+                            }
+                            long n = counted.favorites();
+                            return new Change(List.of(Updates.set("favoritesCount", n)), active
+                                    ? events.of(new ArticleFavorited(articleId, userId, n), article.version + 1)
+                                    : events.of(new ArticleUnfavorited(articleId, userId, n), article.version + 1));
+                        },
+                        (counted, change) -> articles.update(id, counted.article().version, change.updates(), change.event(), null)
+                                .invoke(applied -> {
+                                    if (applied) {
+                                        relay.publishSoon(id);
+                                    }
+                                }),
+                        MAX_ATTEMPTS, "the article changed concurrently, try again")
+                .call(() -> favorites.announced(articleId, userId, changedAt))
+                .map(Counted::article);
+    }
+
+    /**
+     * Finishes the favorite changes a crash left between their two writes (pending for longer than a
+     * request can take): each is announced on its article, or dropped with a deleted article.
+     */
+    public Uni<Void> announceStragglers() {
+        return favorites.stragglers(Instant.now().minusSeconds(30), 100)
+                .onItem().transformToMulti(list -> Multi.createFrom().iterable(list))
+                .onItem().transformToUniAndConcatenate(f -> announce(new ObjectId(f.articleId), f.userId, f.active, f.changedAt)
+                        .replaceWithVoid()
+                        .onFailure(ApiException.class).recoverWithUni(gone -> favorites.deleteAllOf(f.articleId)))
+                .collect().last().replaceWithVoid();
     }
 
     /** The most used tags, most used first; cached (see {@code PostConfig.popularTags}). */
@@ -284,11 +346,11 @@ public class ArticleService {
         Uni<Set<String>> following = caller == null ? Uni.createFrom().item(Set.of())
                 : knownFollowing != null ? Uni.createFrom().item(knownFollowing) : following(caller);
         // reads never load favoritedBy (it grows with the article's popularity): ask for this reader only
-        Uni<Set<ObjectId>> favorited = caller == null ? Uni.createFrom().item(Set.of())
-                : articles.favoritedAmong(list.stream().map(a -> a.id).toList(), caller.id());
+        Uni<Set<String>> favorited = caller == null ? Uni.createFrom().item(Set.of())
+                : favorites.favoritedAmong(list.stream().map(a -> a.id.toHexString()).toList(), caller.id());
         return Uni.combine().all().unis(byId, following, favorited).asTuple().map(t -> list.stream().map(a -> new ArticleView(a,
                 t.getItem1().get(a.authorId),
-                t.getItem3().contains(a.id),
+                t.getItem3().contains(a.id.toHexString()),
                 t.getItem2().contains(a.authorId))).toList());
     }
 
