@@ -3,10 +3,17 @@
 # a fresh data dir, seeds it, measures, writes BENCHMARKS.md and stops the platform.
 #   bench/run.sh [--seconds 20] [--warmup 5] [--connections 64] [--threads 2] [--articles 200]
 #                [--comments 5] [--scenarios list,article,comments,create] [--direct] [--out FILE]
-# BENCH_SKIP_BUILD=1 skips the build (reuses what is in the target folders).
+# BENCH_SKIP_BUILD=1 skips the build (reuses what is in the target folders); CONDUIT_SERVICE_JAVA_OPTS
+# changes the services' JVM options as it does for ./conduit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+for arg in "$@"; do
+  case "$arg" in
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  esac
+done
 
 if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=$(command -v java || true); fi
 [ -n "$java" ] && [ -x "$java" ] || { echo "bench: no Java found (JDK 17 or newer)" >&2; exit 1; }

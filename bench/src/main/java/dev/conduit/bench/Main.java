@@ -206,15 +206,17 @@ public final class Main {
     private void settle(Processes processes) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Processes.Snapshot previous = processes.snapshot();
+        double perSecond = Double.NaN;
         while (System.nanoTime() < deadline) {
             sleep(1000);
             Processes.Snapshot now = processes.snapshot();
-            if (processes.cpuMs(previous, now, PLATFORM) < QUIET_CPU_MS_PER_SECOND) {
+            perSecond = processes.cpuMs(previous, now, PLATFORM);
+            if (perSecond < QUIET_CPU_MS_PER_SECOND) {
                 return;
             }
             previous = now;
         }
-        out.println("  (the platform was still busy after 30 s; measuring anyway)");
+        out.printf(Locale.ROOT, "  (the platform still used %.0f ms of CPU a second after 30 s; measuring anyway)%n", perSecond);
     }
 
     private static void sleep(long millis) {

@@ -135,7 +135,7 @@ final class Report {
 
     private Table throughput() {
         Table table = new Table(2, "scenario", "via", "req/s", "target req/s", "p50 ms", "p99 ms", "target p99 ms",
-                "errors", "targets met", "Express+Mongoose", "WebFlux", "Quarkus monolith");
+                "errors", "targets met", "Express+Mongoose", "WebFlux", "Quarkus monolith").text("targets met");
         for (Main.Run run : runs) {
             LoadGenerator.Result r = run.result();
             Scenario s = run.scenario();

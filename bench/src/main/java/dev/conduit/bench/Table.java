@@ -1,21 +1,35 @@
 package dev.conduit.bench;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /** A table of figures, printed as aligned text on the console and as Markdown in the report. */
 final class Table {
 
     private final List<String> headers;
-    /** The first {@code textColumns} columns are names, left-aligned; the rest are figures, right-aligned. */
-    private final int textColumns;
+    /** Names are left-aligned, figures right-aligned: the first {@code textColumns} columns and those marked. */
+    private final Set<Integer> textColumns = new HashSet<>();
     private final List<List<String>> rows = new ArrayList<>();
 
     Table(int textColumns, String... headers) {
-        this.textColumns = textColumns;
         this.headers = List.of(headers);
+        for (int c = 0; c < textColumns; c++) {
+            this.textColumns.add(c);
+        }
+    }
+
+    /** Aligns the column under {@code header} left: it holds words, not figures. */
+    Table text(String header) {
+        int column = headers.indexOf(header);
+        if (column < 0) {
+            throw new IllegalArgumentException("no column " + header);
+        }
+        textColumns.add(column);
+        return this;
     }
 
     Table row(String... cells) {
@@ -49,7 +63,7 @@ final class Table {
         StringBuilder out = new StringBuilder();
         out.append("| ").append(String.join(" | ", headers.stream().map(Table::escape).toList())).append(" |\n|");
         for (int c = 0; c < headers.size(); c++) {
-            out.append(c < textColumns ? "---|" : "---:|");
+            out.append(textColumns.contains(c) ? "---|" : "---:|");
         }
         out.append('\n');
         rows.forEach(row -> out.append("| ").append(String.join(" | ", row.stream().map(Table::escape).toList())).append(" |\n"));
@@ -60,7 +74,7 @@ final class Table {
         List<String> padded = new ArrayList<>();
         for (int c = 0; c < cells.size(); c++) {
             String pad = " ".repeat(widths[c] - cells.get(c).length());
-            padded.add(c < textColumns ? cells.get(c) + pad : pad + cells.get(c));
+            padded.add(textColumns.contains(c) ? cells.get(c) + pad : pad + cells.get(c));
         }
         out.append(String.join("  ", padded).stripTrailing()).append('\n');
     }

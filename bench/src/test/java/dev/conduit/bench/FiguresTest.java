@@ -102,6 +102,11 @@ class FiguresTest {
                 | list | 1,234 |
                 | article\\|x | 5 |
                 """, table.markdown());
+        assertEquals("""
+                | n | met | x |
+                |---|---|---:|
+                | a | yes | 1 |
+                """, new Table(1, "n", "met", "x").text("met").row("a", "yes", "1").markdown());
         assertEquals("n/a", Table.small(OptionalDouble.empty()));
         assertEquals("0.125", Table.small(OptionalDouble.of(0.125)));
         assertEquals("12.5", Table.small(OptionalDouble.of(12.5)));
