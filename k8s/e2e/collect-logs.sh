@@ -5,7 +5,7 @@
 set +e
 dir=${1:?usage: collect-logs.sh DIR}
 mkdir -p "$dir"
-kubectl get nodes,all,pvc,ingress,networkpolicy,kafka,kafkanodepool,kafkatopic -A -o wide >"$dir/resources.txt" 2>&1
+kubectl get nodes,all,pvc,ingress,networkpolicy,kafka,kafkanodepool,kafkatopic,kafkauser -A -o wide >"$dir/resources.txt" 2>&1
 kubectl get events -A --sort-by=.lastTimestamp >"$dir/events.txt" 2>&1
 kubectl describe nodes >"$dir/nodes.txt" 2>&1
 for ns in "$NS" strimzi ingress-nginx; do

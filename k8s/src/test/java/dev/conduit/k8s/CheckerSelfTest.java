@@ -306,6 +306,133 @@ class CheckerSelfTest {
                 "refuses the consumers' 6000 ms session");
     }
 
+    // ---- Kafka: authentication, ACLs, credentials ----------------------------------------------
+
+    @Test
+    void forgedWriteToAnotherServicesTopicIsFound() {
+        // the example: post-service's user could write a UserProfileChanged into conduit.users
+        Manifests m = edit("overlays/prod", "KafkaUser", "post-service",
+                u -> acl(u, "topic", "conduit.users", "literal", "Write"));
+        expect(kafkaAcls(m), "KafkaUser conduit/post-service",
+                "may Write topic conduit.users, whose owner is user-service (events/README.md): it could forge");
+    }
+
+    @Test
+    void readOfWhatItDoesNotConsumeAndAnotherServicesGroupAreFound() {
+        Manifests m = edit("overlays/local", "KafkaUser", "comment-service", u -> {
+            acl(u, "topic", "conduit.dlq.post-service", "literal", "Read");
+            acl(u, "group", "post-service", "literal", "Read");
+        });
+        expect(kafkaAcls(m), "KafkaUser conduit/comment-service", "may Read topic conduit.dlq.post-service, which it does not consume");
+        expect(kafkaAcls(m), "KafkaUser conduit/comment-service", "may Read group 'post-service' (literal); its one group is comment-service");
+    }
+
+    @Test
+    void aGrantTheServiceNeedsIsFoundMissing() {
+        Manifests m = edit("overlays/replicated-local", "KafkaUser", "comment-service", u -> {
+            ArrayNode acls = (ArrayNode) u.at("/spec/authorization/acls");
+            for (int i = acls.size() - 1; i >= 0; i--) {
+                String type = acls.get(i).at("/resource/type").asText();
+                String name = acls.get(i).at("/resource/name").asText();
+                if (type.equals("group") || name.equals("conduit.dlq.comment-service")) {
+                    acls.remove(i);
+                }
+            }
+        });
+        expect(kafkaAcls(m), "KafkaUser conduit/comment-service", "cannot Read group comment-service, the consumer group of comment-service");
+        expect(kafkaAcls(m), "KafkaUser conduit/comment-service", "cannot Write topic conduit.dlq.comment-service, its dead-letter topic");
+    }
+
+    @Test
+    void prefixClusterAndWildcardGrantsOfAServiceAreFound() {
+        Manifests m = edit("overlays/prod", "KafkaUser", "user-service", u -> {
+            acl(u, "topic", "conduit.", "prefix", "Write");
+            acl(u, "cluster", null, null, "IdempotentWrite");
+            acl(u, "topic", "*", "literal", "All");
+        });
+        expect(kafkaAcls(m), "KafkaUser conduit/user-service", "Write on topics 'conduit.' (prefix); a service's ACLs name each topic literally");
+        expect(kafkaAcls(m), "KafkaUser conduit/user-service", "may IdempotentWrite on the cluster; no service needs a cluster ACL");
+        expect(kafkaAcls(m), "KafkaUser conduit/user-service", "All on topics '*' (literal)");
+    }
+
+    @Test
+    void outsideConsumerThatWritesReadsADeadLetterTopicOrCoversAServiceGroupIsFound() {
+        Manifests m = edit("overlays/prod", "KafkaUser", "outside-consumer", u -> {
+            acl(u, "topic", "conduit.posts", "literal", "Write");
+            acl(u, "topic", "conduit.dlq.post-service", "literal", "Read");
+            acl(u, "group", "post", "prefix", "Read");
+        });
+        expect(kafkaAcls(m), "KafkaUser conduit/outside-consumer", "may Write topic 'conduit.posts' (literal); a user that is no service's is read-only");
+        expect(kafkaAcls(m), "KafkaUser conduit/outside-consumer", "may Read topic 'conduit.dlq.post-service' (literal); outside consumers read only");
+        expect(kafkaAcls(m), "KafkaUser conduit/outside-consumer", "covers post-service's consumer group");
+    }
+
+    @Test
+    void kafkaUserForTheGatewayAndTheV1beta2OperationFieldAreFound() {
+        Manifests gateway = edit("overlays/local", "KafkaUser", "outside-consumer", u -> ((ObjectNode) u.get("metadata")).put("name", "gateway"));
+        expect(kafkaAcls(gateway), "KafkaUser conduit/gateway", "gateway does not talk to Kafka");
+        Manifests singular = edit("overlays/local", "KafkaUser", "user-service", u -> {
+            ObjectNode rule = (ObjectNode) u.at("/spec/authorization/acls/0");
+            rule.remove("operations");
+            rule.put("operation", "Write");
+        });
+        expect(kafkaAcls(singular), "KafkaUser conduit/user-service", "uses `operation`, which kafka.strimzi.io/v1 does not have");
+    }
+
+    @Test
+    void kafkaWithoutAuthorizationOrAnOpenListenerIsFound() {
+        Manifests m = edit("overlays/prod", "Kafka", "conduit", k -> {
+            ((ObjectNode) k.at("/spec/kafka")).remove("authorization");
+            ObjectNode listener = (ObjectNode) k.at("/spec/kafka/listeners/0");
+            listener.remove("authentication");
+            listener.put("tls", false);
+        });
+        expect(KafkaAccessChecks.cluster(m), "Kafka conduit/conduit", "spec.kafka.authorization is not set");
+        expect(KafkaAccessChecks.cluster(m), "Kafka conduit/conduit listener tls (9093)", "no authentication");
+        expect(KafkaAccessChecks.cluster(m), "Kafka conduit/conduit listener tls (9093)", "tls is false");
+        expect(KafkaAccessChecks.cluster(m), "KafkaUser conduit/user-service", "authentication scram-sha-512, which no listener");
+        Manifests noOperator = edit("overlays/local", "Kafka", "conduit", k -> ((ObjectNode) k.at("/spec/entityOperator")).remove("userOperator"));
+        expect(KafkaAccessChecks.cluster(noOperator), "Kafka conduit/conduit", "spec.entityOperator.userOperator is not set");
+    }
+
+    @Test
+    void podWithAnotherUsersKafkaCredentialsIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "post-service", d -> {
+            for (JsonNode env : container(d).get("env")) {
+                if (env.get("name").asText().equals("KAFKA_SASL_JAAS_CONFIG")) {
+                    ((ObjectNode) env.at("/valueFrom/secretKeyRef")).put("name", "comment-service");
+                }
+            }
+        });
+        expect(kafkaCredentials(m), "Deployment conduit/post-service container post-service env KAFKA_SASL_JAAS_CONFIG",
+                "reads the credentials of KafkaUser comment-service");
+        expect(kafkaCredentials(m), "Deployment conduit/post-service container post-service",
+                "KAFKA_SASL_JAAS_CONFIG comes from Secret comment-service key sasl.jaas.config; expected its own KafkaUser's post-service");
+        Manifests gateway = edit("overlays/local", "Deployment", "gateway", d -> {
+            ObjectNode env = ((ArrayNode) container(d).withArray("env")).addObject().put("name", "KAFKA_SASL_JAAS_CONFIG");
+            env.putObject("valueFrom").putObject("secretKeyRef").put("name", "outside-consumer").put("key", "sasl.jaas.config");
+        });
+        expect(kafkaCredentials(gateway), "Deployment conduit/gateway container gateway env KAFKA_SASL_JAAS_CONFIG",
+                "reads the credentials of KafkaUser outside-consumer");
+    }
+
+    @Test
+    void plaintextClientOrATrustStoreFromAnotherSecretIsFound() {
+        Manifests plain = edit("overlays/local", "ConfigMap", "post-service-config",
+                c -> ((ObjectNode) c.get("data")).put("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"));
+        expect(kafkaCredentials(plain), "Deployment conduit/post-service container post-service",
+                "KAFKA_SECURITY_PROTOCOL is PLAINTEXT; listener tls needs SASL_SSL");
+        Manifests trust = edit("overlays/prod", "Deployment", "user-service", d -> {
+            for (JsonNode volume : d.at("/spec/template/spec/volumes")) {
+                if (volume.get("name").asText().equals("kafka-ca")) {
+                    ((ObjectNode) volume.get("secret")).put("secretName", "conduit-clients-ca-cert");
+                }
+            }
+        });
+        expect(kafkaCredentials(trust), "Deployment conduit/user-service container user-service",
+                "KAFKA_SSL_TRUSTSTORE_LOCATION reads /run/secrets/kafka-ca/ca.crt from Secret conduit-clients-ca-cert; it must come from conduit-cluster-ca-cert");
+    }
+
     // ---- network policies ---------------------------------------------------------------------
 
     @Test
@@ -436,6 +563,28 @@ class CheckerSelfTest {
             throw new UncheckedIOException(e);
         }
         return Manifests.parse(edited.target, yaml.toString());
+    }
+
+    private static List<String> kafkaAcls(Manifests m) {
+        return KafkaAccessChecks.acls(m, KafkaAccessChecks.needs(ServiceContract.services()), ServiceContract.topicOwners(),
+                ServiceContract.services());
+    }
+
+    private static List<String> kafkaCredentials(Manifests m) {
+        return KafkaAccessChecks.credentials(m, KafkaAccessChecks.needs(ServiceContract.services()));
+    }
+
+    /** Appends one ACL rule to a KafkaUser; a null name or pattern is left out (the cluster has neither). */
+    private static void acl(ObjectNode user, String type, String name, String patternType, String operation) {
+        ObjectNode rule = ((ArrayNode) user.at("/spec/authorization/acls")).addObject();
+        ObjectNode resource = rule.putObject("resource").put("type", type);
+        if (name != null) {
+            resource.put("name", name);
+        }
+        if (patternType != null) {
+            resource.put("patternType", patternType);
+        }
+        rule.putArray("operations").add(operation);
     }
 
     private static ObjectNode container(ObjectNode workload) {

@@ -35,9 +35,9 @@ class NetworkPolicyTest {
             "user-service -> mongodb:27017/TCP",
             "post-service -> mongodb:27017/TCP",
             "comment-service -> mongodb:27017/TCP",
-            "user-service -> conduit-kafka:9092/TCP",
-            "post-service -> conduit-kafka:9092/TCP",
-            "comment-service -> conduit-kafka:9092/TCP",
+            "user-service -> conduit-kafka:9093/TCP",
+            "post-service -> conduit-kafka:9093/TCP",
+            "comment-service -> conduit-kafka:9093/TCP",
             // infrastructure among itself
             "mongodb -> mongodb:27017/TCP",
             "mongodb-rs-init -> mongodb:27017/TCP",

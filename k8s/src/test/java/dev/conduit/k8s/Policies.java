@@ -439,11 +439,15 @@ final class Policies {
 
     // ---- references ---------------------------------------------------------------------------
 
-    /** Every ConfigMap and Secret a pod or Ingress refers to exists, or (Secrets only) is created by hand. */
+    /**
+     * Every ConfigMap and Secret a pod or Ingress refers to exists, or (Secrets only) is created by
+     * hand or by the Strimzi operators (a KafkaUser's, a cluster's CA certificate).
+     */
     static List<String> references(Manifests m, Set<String> documentedSecrets) {
         List<String> out = new ArrayList<>();
         Set<String> secrets = new HashSet<>(documentedSecrets);
         m.of(Secret.class).forEach(s -> secrets.add(s.getMetadata().getName()));
+        secrets.addAll(KafkaAccessChecks.generatedSecrets(m));
         for (Workload w : m.workloads()) {
             PodSpec pod = w.template().getSpec();
             for (Container c : allContainers(pod)) {
@@ -470,7 +474,7 @@ final class Policies {
                     var secretKey = env.getValueFrom().getSecretKeyRef();
                     if (secretKey != null && !secrets.contains(secretKey.getName())) {
                         out.add(where + " env " + env.getName() + ": Secret " + secretKey.getName()
-                                + " is neither in the manifests nor created by hand (k8s/create-secrets.sh)");
+                                + " is neither in the manifests nor created by hand (k8s/create-secrets.sh) nor by Strimzi");
                     }
                 }
             }

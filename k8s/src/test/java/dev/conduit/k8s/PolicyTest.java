@@ -39,6 +39,12 @@ class PolicyTest {
             checks.add(check(target, "Kafka nodes and topics fit together and every topic in use is declared",
                     m -> Policies.kafka(m, ServiceContract.topics(ServiceContract.table().keySet()))));
             checks.add(check(target, "the broker lets a restarted consumer have its partitions within seconds", Policies::consumerGroups));
+            checks.add(check(target, "Kafka authenticates every client (TLS, SCRAM) and authorizes with ACLs", KafkaAccessChecks::cluster));
+            checks.add(check(target, "Kafka ACLs: each service writes its own topics and reads what it consumes; others only read",
+                    m -> KafkaAccessChecks.acls(m, KafkaAccessChecks.needs(ServiceContract.services()), ServiceContract.topicOwners(),
+                            ServiceContract.services())));
+            checks.add(check(target, "every pod talks to Kafka as its own KafkaUser",
+                    m -> KafkaAccessChecks.credentials(m, KafkaAccessChecks.needs(ServiceContract.services()))));
             checks.add(check(target, "the MongoDB replica set and its init Job agree", Policies::mongodb));
             checks.add(check(target, "every service gets every setting it reads, pointing at what exists",
                     m -> ServiceChecks.configuration(m, ServiceContract.table())));

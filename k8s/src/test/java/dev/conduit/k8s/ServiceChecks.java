@@ -127,11 +127,9 @@ final class ServiceChecks {
                 }
                 Optional<GenericKafkaListener> listener = kafka.get().getSpec().getKafka().getListeners().stream()
                         .filter(l -> l.getPort() == port).findFirst();
+                // the listener's security settings and the credentials: KafkaAccessChecks.credentials
                 if (listener.isEmpty()) {
                     out.add(where + ": KAFKA_BOOTSTRAP_SERVERS port " + port + " is no listener of " + Manifest.id(kafka.get()));
-                } else if (listener.get().isTls() || listener.get().getAuth() != null) {
-                    out.add(where + ": listener " + listener.get().getName()
-                            + " needs TLS or authentication, which the services are not configured for");
                 }
             }
         }
@@ -195,7 +193,15 @@ final class ServiceChecks {
             out.add(where + ": " + name + "=" + location + " must be a file: URL (keys come from a Secret mounted as files)");
             return out;
         }
-        String path = location.substring("file:".length());
+        return secretFile(where, name, location.substring("file:".length()), d, c, null);
+    }
+
+    /**
+     * A file that comes from a Secret volume (of Secret {@code secret}, when not null) mounted
+     * read-only, which projects exactly that file.
+     */
+    static List<String> secretFile(String where, String name, String path, Deployment d, Container c, String secret) {
+        List<String> out = new ArrayList<>();
         String dir = path.substring(0, path.lastIndexOf('/'));
         String file = path.substring(path.lastIndexOf('/') + 1);
         Optional<VolumeMount> mount = list(c.getVolumeMounts()).stream().filter(vm -> vm.getMountPath().equals(dir)).findFirst();
@@ -208,6 +214,10 @@ final class ServiceChecks {
         if (volume.isEmpty() || volume.get().getSecret() == null) {
             out.add(where + ": " + name + " reads " + path + " from volume " + mount.get().getName() + ", which is not a Secret");
             return out;
+        }
+        if (secret != null && !secret.equals(volume.get().getSecret().getSecretName())) {
+            out.add(where + ": " + name + " reads " + path + " from Secret " + volume.get().getSecret().getSecretName()
+                    + "; it must come from " + secret);
         }
         List<KeyToPath> items = list(volume.get().getSecret().getItems());
         if (items.stream().noneMatch(i -> i.getPath().equals(file))) {

@@ -47,6 +47,11 @@ final class ServiceContract {
     private static final Pattern TOPIC_LITERAL = Pattern.compile("\"(conduit\\.[a-z0-9][a-z0-9.-]*[a-z0-9])\"");
     private static final Pattern VARIABLE_WITH_DEFAULT = Pattern.compile("^\\$\\{[A-Za-z0-9_.-]+:(.*)}$");
     private static final Pattern SHORT_DURATION = Pattern.compile("^(\\d+)(ms|s|m|h|d)?$", Pattern.CASE_INSENSITIVE);
+    /** A channel's topic in production: a plain or %prod line (dev and test profiles do not run in a cluster). */
+    private static final Pattern CHANNEL_TOPIC = Pattern.compile(
+            "^(?:%prod\\.)?mp\\.messaging\\.(incoming|outgoing)\\.[^.=\\s]+\\.topic\\s*=\\s*(\\S+)\\s*$", Pattern.MULTILINE);
+    /** A row of the topic table in events/README.md: | `topic` | owner | ... */
+    private static final Pattern OWNER_ROW = Pattern.compile("^\\|\\s*`(conduit\\.[a-z0-9.-]+)`\\s*\\|\\s*([a-z][a-z-]*)\\s*\\|");
     private static final Pattern SECRET_COMMAND = Pattern.compile("create secret (?:generic|tls) ([a-z0-9][a-z0-9-]*)");
 
     private ServiceContract() {
@@ -185,6 +190,49 @@ final class ServiceContract {
             }
         }
         return topics;
+    }
+
+    /** The topics a service's channels consume (mp.messaging.incoming.*.topic). */
+    static Set<String> consumedTopics(String service) {
+        return channelTopics(service, "incoming");
+    }
+
+    /** The topics a service's channels send to (mp.messaging.outgoing.*.topic): its own events. */
+    static Set<String> producedTopics(String service) {
+        return channelTopics(service, "outgoing");
+    }
+
+    private static Set<String> channelTopics(String service, String direction) {
+        Set<String> topics = new TreeSet<>();
+        Matcher m = CHANNEL_TOPIC.matcher(configuration(service));
+        while (m.find()) {
+            if (m.group(1).equals(direction)) {
+                topics.add(m.group(2));
+            }
+        }
+        return topics;
+    }
+
+    /** The consumer group: kafka.group.id if set, else the application's name (Quarkus' default), else the service's. */
+    static String consumerGroup(String service) {
+        return property(service, "kafka.group.id").or(() -> property(service, "quarkus.application.name")).orElse(service);
+    }
+
+    static final Path EVENTS_README = Kustomize.REPO.resolve("events/README.md");
+
+    /** Topic -> owning service, from the table "Topics and types" in events/README.md. */
+    static Map<String, String> topicOwners() {
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (String line : read(EVENTS_README).split("\n")) {
+            Matcher m = OWNER_ROW.matcher(line.strip());
+            if (m.find()) {
+                owners.put(m.group(1), m.group(2));
+            }
+        }
+        if (owners.isEmpty()) {
+            throw new IllegalStateException(EVENTS_README + " has no topic table (| `topic` | owner | ...)");
+        }
+        return owners;
     }
 
     /**
