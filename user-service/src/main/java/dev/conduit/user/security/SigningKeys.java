@@ -58,8 +58,8 @@ public class SigningKeys {
         KeySet held = current();
         if (!next.equals(held)) {
             current = next;
-            LOG.infof("JWT keys changed: signing with kid %s (was %s); publishing %s", next.signingKid(), held.signingKid(),
-                    next.publicKeys().keySet());
+            LOG.infof("JWT keys changed: signing with kid %s%s; publishing %s", next.signingKid(),
+                    next.signingKid().equals(held.signingKid()) ? "" : " (was " + held.signingKid() + ")", next.publicKeys().keySet());
         }
     }
 }
