@@ -20,14 +20,13 @@ hosts=()
 for ((i = 0; i < members; i++)); do hosts+=("mongodb-$i.mongodb:27017"); done
 MONGO_HOSTS=$(IFS=,; echo "${hosts[*]}")
 
-# JWT signing key pair (RSA 2048, PKCS#8): user-service signs, everyone verifies
+# JWT signing key (RSA 2048, PKCS#8): user-service's key folder; it signs with jwt-private.pem and
+# publishes the public keys as a JWK set, which every verifier fetches (rotation: k8s/README.md)
 if ! exists conduit-jwt; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/jwt-private.pem" 2>/dev/null
-  openssl pkey -in "$tmp/jwt-private.pem" -pubout -out "$tmp/jwt-public.pem"
-  kubectl -n $NS create secret generic conduit-jwt \
-    --from-file=jwt-private.pem="$tmp/jwt-private.pem" --from-file=jwt-public.pem="$tmp/jwt-public.pem"
+  kubectl -n $NS create secret generic conduit-jwt --from-file=jwt-private.pem="$tmp/jwt-private.pem"
 fi
 
 # MongoDB: administrator, replica-set keyfile, one password per service, and each service's

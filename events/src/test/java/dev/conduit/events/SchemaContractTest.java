@@ -11,6 +11,7 @@ import dev.conduit.events.post.ArticleFavorited;
 import dev.conduit.events.post.ArticlePublished;
 import dev.conduit.events.post.ArticleUnfavorited;
 import dev.conduit.events.post.ArticleUpdated;
+import dev.conduit.events.user.UserCredentialsChanged;
 import dev.conduit.events.user.UserFollowed;
 import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
@@ -36,7 +37,7 @@ class SchemaContractTest {
     @Test
     void everyTypeMatchesItsSchema() throws Exception {
         for (Class<?> type : List.of(EventEnvelope.class, UserRegistered.class, UserProfileChanged.class,
-                UserFollowed.class, UserUnfollowed.class, ArticlePublished.class, ArticleUpdated.class, ArticleDeleted.class,
+                UserFollowed.class, UserUnfollowed.class, UserCredentialsChanged.class, ArticlePublished.class, ArticleUpdated.class, ArticleDeleted.class,
                 ArticleFavorited.class, ArticleUnfavorited.class, CommentAdded.class, CommentDeleted.class)) {
             JsonNode schema = schema(type.getSimpleName());
             List<String> required = new ArrayList<>();
@@ -51,6 +52,7 @@ class SchemaContractTest {
     void everyEventKnowsItsNameAndVersionAndKeepsThemOutOfItsData() throws Exception {
         for (ConduitEvent event : List.<ConduitEvent>of(new UserRegistered("u", "jake", null, null),
                 new UserProfileChanged("u", "jake", "bio", null), new UserFollowed("u", "v"), new UserUnfollowed("u", "v"),
+                new UserCredentialsChanged("u", Instant.parse("2026-01-01T10:00:01Z")),
                 new ArticlePublished("a", "s", "t", "d", List.of("x"), "u"), new ArticleUpdated("a", "s", "t", "d", List.of(), "u"),
                 new ArticleDeleted("a", "s", "u"), new ArticleFavorited("a", "u", 1), new ArticleUnfavorited("a", "u", 0),
                 new CommentAdded(1, "a", "u", "b"), new CommentDeleted(1, "a", "u"))) {

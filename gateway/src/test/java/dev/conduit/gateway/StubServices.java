@@ -3,6 +3,7 @@ package dev.conduit.gateway;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.conduit.localstack.JwtKeys;
+import dev.conduit.localstack.testing.TestKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -34,8 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * Three stand-in services on free loopback ports, so the gateway's own behaviour is tested without
  * the real services. Each is an echo stub: it records every request it receives (method, URI,
  * headers, body) and answers {@code {"service":..,"method":..,"uri":..,"bodyLength":..}}, unless a
- * test scripted another answer, made it slow, made it drop connections, or stopped it. Also gives
- * the gateway a public key to verify tokens with, and tests the private key to sign them.
+ * test scripted another answer, made it slow, made it drop connections, or stopped it. The
+ * user-service stub also publishes the run's key folder as user-service does ({@code GET
+ * /internal/jwks}, not recorded), so the gateway fetches its keys as in production and tests sign
+ * with the folder's private key.
  */
 public class StubServices implements QuarkusTestResourceLifecycleManager {
 
@@ -48,8 +51,14 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     /** Health requests the stubs answered (readiness and platform group), to see what fans out. */
     public static final java.util.concurrent.atomic.AtomicInteger HEALTH_PROBES = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** The key pair of the test run. */
+    /** The key folder of the test run. */
     public static volatile JwtKeys keys;
+    /** The {@code Cache-Control: max-age} of the published key set, in seconds; tests change it. */
+    public static final AtomicInteger JWKS_MAX_AGE = new AtomicInteger(60);
+    /** Whether the key set is served (else 503, as when user-service is away); tests change it. */
+    public static volatile boolean jwksServed = true;
+    /** How often the gateway fetched the key set. */
+    public static final AtomicInteger JWKS_FETCHES = new AtomicInteger();
 
     private static final Map<String, Stub> STUBS = new ConcurrentHashMap<>();
 
@@ -79,7 +88,6 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new LinkedHashMap<>();
         try {
             keys = JwtKeys.ensure(Files.createTempDirectory("gateway-test-keys"));
-            config.put("mp.jwt.verify.publickey.location", keys.publicKey().toUri().toString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -91,6 +99,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             config.put("conduit.gateway." + name + "-url", "http://127.0.0.1:" + stub.port);
             config.put("conduit.gateway." + name + "-management-url", "http://127.0.0.1:" + stub.port);
         }
+        config.put("conduit.gateway.jwks.url", "http://127.0.0.1:" + STUBS.get(USER).port + "/internal/jwks");
         return config;
     }
 
@@ -154,6 +163,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             stub.received.clear();
         }
         READY_STATUS.replaceAll((name, status) -> 200);
+        JWKS_MAX_AGE.set(60);
+        jwksServed = true;
     }
 
     private static final class Stub {
@@ -177,6 +188,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                     HttpServer created = HttpServer.create(
                             new InetSocketAddress(InetAddress.getLoopbackAddress(), wantedPort), 128);
                     created.createContext("/q/health/", this::ready);
+                    created.createContext("/internal/jwks", this::jwks);
                     created.createContext("/", this::echo);
                     executor = Executors.newCachedThreadPool(r -> {
                         Thread thread = new Thread(r, "stub-" + name);
@@ -215,6 +227,22 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+
+        private void jwks(HttpExchange exchange) throws IOException {
+            JWKS_FETCHES.incrementAndGet();
+            if (!jwksServed) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
+            byte[] body = TestKeys.jwks(keys.dir()).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+            exchange.getResponseHeaders().add("Cache-Control", "max-age=" + JWKS_MAX_AGE.get());
+            exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }

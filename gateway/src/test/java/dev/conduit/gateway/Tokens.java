@@ -1,5 +1,6 @@
 package dev.conduit.gateway;
 
+import dev.conduit.localstack.testing.TestKeys;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -25,15 +26,15 @@ final class Tokens {
     }
 
     static String valid(String subject) {
-        return signed(claims(subject, Instant.now().plusSeconds(3600)), testKey());
+        return signed(claims(subject, Instant.now().plusSeconds(3600)), testKey(), testKid());
     }
 
     static String expired(String subject) {
-        return signed(claims(subject, Instant.now().minusSeconds(3600)), testKey());
+        return signed(claims(subject, Instant.now().minusSeconds(3600)), testKey(), testKid());
     }
 
     static String wrongIssuer(String subject) {
-        return signed(claims(subject, Instant.now().plusSeconds(3600)).put("iss", "someone-else"), testKey());
+        return signed(claims(subject, Instant.now().plusSeconds(3600)).put("iss", "someone-else"), testKey(), testKid());
     }
 
     /** Well formed and in date, but signed by a key the gateway does not trust. */
@@ -41,7 +42,7 @@ final class Tokens {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
-            return signed(claims(subject, Instant.now().plusSeconds(3600)), generator.generateKeyPair().getPrivate());
+            return signed(claims(subject, Instant.now().plusSeconds(3600)), generator.generateKeyPair().getPrivate(), null);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -63,8 +64,17 @@ final class Tokens {
                 .put("exp", expiresAt.getEpochSecond());
     }
 
-    private static String signed(JsonObject claims, PrivateKey key) {
-        String input = encode(new JsonObject().put("alg", "RS256").put("typ", "JWT")) + "." + encode(claims);
+    /** Signed with {@code key} under {@code kid} (null: no kid in the header). */
+    static String signed(String subject, PrivateKey key, String kid) {
+        return signed(claims(subject, Instant.now().plusSeconds(3600)), key, kid);
+    }
+
+    private static String signed(JsonObject claims, PrivateKey key, String kid) {
+        JsonObject header = new JsonObject().put("alg", "RS256").put("typ", "JWT");
+        if (kid != null) {
+            header.put("kid", kid);
+        }
+        String input = encode(header) + "." + encode(claims);
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(key);
@@ -75,7 +85,12 @@ final class Tokens {
         }
     }
 
-    private static PrivateKey testKey() {
+    /** The kid of the run's signing key, as user-service names it. */
+    static String testKid() {
+        return TestKeys.signingKid(StubServices.keys.dir());
+    }
+
+    static PrivateKey testKey() {
         try {
             String pem = Files.readString(StubServices.keys.privateKey(), StandardCharsets.US_ASCII);
             String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");

@@ -107,9 +107,9 @@ class CheckerSelfTest {
 
     @Test
     void undocumentedSecretIsFound() {
-        Manifests m = edit("overlays/local", "Deployment", "gateway",
+        Manifests m = edit("overlays/local", "Deployment", "user-service",
                 d -> ((ObjectNode) d.at("/spec/template/spec/volumes/0/secret")).put("secretName", "conduit-jwt-keys"));
-        expect(Policies.references(m, ServiceContract.documentedSecrets()), "Deployment conduit/gateway volume jwt",
+        expect(Policies.references(m, ServiceContract.documentedSecrets()), "Deployment conduit/user-service volume jwt",
                 "Secret conduit-jwt-keys is neither in the manifests nor created by hand");
     }
 
@@ -129,13 +129,39 @@ class CheckerSelfTest {
     }
 
     @Test
-    void privateKeyOutsideUserServiceIsFound() {
-        Manifests m = edit("overlays/prod", "Deployment", "post-service", d -> {
-            ArrayNode items = (ArrayNode) d.at("/spec/template/spec/volumes/0/secret/items");
-            items.addObject().put("key", "jwt-private.pem").put("path", "jwt-private.pem");
-        });
+    void signingKeysOutsideUserServiceAreFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "post-service", d -> ((ArrayNode) d.at("/spec/template/spec/volumes"))
+                .addObject().put("name", "jwt").putObject("secret").put("secretName", "conduit-jwt"));
         expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/post-service volume jwt",
-                "only user-service may hold it");
+                "only user-service may hold the signing keys");
+    }
+
+    @Test
+    void aKeySetProjectedInPartIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "user-service", d -> ((ObjectNode) d.at("/spec/template/spec/volumes/0/secret"))
+                .putArray("items").addObject().put("key", "jwt-private.pem").put("path", "jwt-private.pem"));
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/user-service volume jwt",
+                "mount it whole");
+    }
+
+    @Test
+    void aKeySetMountedWithSubPathIsFound() {
+        Manifests m = edit("overlays/prod", "Deployment", "user-service",
+                d -> ((ObjectNode) container(d).at("/volumeMounts/0")).put("subPath", "jwt-private.pem"));
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/user-service container user-service",
+                "subPath");
+    }
+
+    @Test
+    void aJwksUrlNotAtUserServicesApiIsFound() {
+        Manifests m = edit("overlays/prod", "ConfigMap", "gateway-config",
+                c -> ((ObjectNode) c.get("data")).put("JWT_JWKS_URL", "http://user-service:9000/internal/jwks"));
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/gateway container gateway",
+                "JWT_JWKS_URL=http://user-service:9000/internal/jwks reaches the management port of Service user-service");
+        Manifests other = edit("overlays/prod", "ConfigMap", "comment-service-config",
+                c -> ((ObjectNode) c.get("data")).put("JWT_JWKS_URL", "http://post-service:8082/internal/jwks"));
+        expect(ServiceChecks.configuration(other, ServiceContract.table()), "Deployment conduit/comment-service container comment-service",
+                "JWT_JWKS_URL points at post-service, expected user-service");
     }
 
     @Test

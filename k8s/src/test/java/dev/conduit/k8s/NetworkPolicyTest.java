@@ -32,6 +32,8 @@ class NetworkPolicyTest {
             "gateway -> comment-service:9000/TCP",
             "comment-service -> post-service:8082/TCP",
             "post-service -> user-service:8081/TCP",
+            // the JWK set that verifies tokens (the gateway's is its line above)
+            "comment-service -> user-service:8081/TCP",
             "user-service -> mongodb:27017/TCP",
             "post-service -> mongodb:27017/TCP",
             "comment-service -> mongodb:27017/TCP",

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -34,8 +33,7 @@ import static dev.conduit.k8s.Policies.list;
 final class ServiceChecks {
 
     static final String JWT_SECRET = "conduit-jwt";
-    static final String PRIVATE_KEY = "jwt-private.pem";
-    /** The one service allowed to hold the signing key. */
+    /** The one service allowed to hold the key set; every other verifies with the JWK set it publishes. */
     static final String SIGNER = "user-service";
 
     private ServiceChecks() {
@@ -94,7 +92,7 @@ final class ServiceChecks {
             }
             env.forEach((name, value) -> out.addAll(value(m, where, name, value, deployment.get(), container.get())));
         }
-        out.addAll(privateKeyOnlyInSigner(m));
+        out.addAll(keySetOnlyInSigner(m));
         return out;
     }
 
@@ -133,8 +131,12 @@ final class ServiceChecks {
                 }
             }
         }
-        if (name.endsWith("_KEY_LOCATION")) {
-            out.addAll(keyFile(where, name, literal, d, c));
+        if (name.equals("JWT_JWKS_URL")) {
+            // the JWK set is user-service's: served on its API port, like /internal/users
+            out.addAll(serviceUrl(m, where, name, literal, SIGNER, false));
+        }
+        if (name.endsWith("_KEYS_DIR")) {
+            out.addAll(keyDirectory(where, name, literal, d, c));
         }
         return out;
     }
@@ -186,14 +188,30 @@ final class ServiceChecks {
                 .toList();
     }
 
-    /** A key location is a file: URL inside a Secret volume that projects exactly that file. */
-    private static List<String> keyFile(String where, String name, String location, Deployment d, Container c) {
+    /**
+     * A key folder is a Secret volume mounted read-only at exactly that path, whole (no subPath): the
+     * kubelet then rewrites its files when the Secret changes, so a key rotation reaches the pod.
+     */
+    private static List<String> keyDirectory(String where, String name, String dir, Deployment d, Container c) {
         List<String> out = new ArrayList<>();
-        if (!location.startsWith("file:")) {
-            out.add(where + ": " + name + "=" + location + " must be a file: URL (keys come from a Secret mounted as files)");
+        Optional<VolumeMount> mount = list(c.getVolumeMounts()).stream().filter(vm -> vm.getMountPath().equals(dir)).findFirst();
+        if (mount.isEmpty()) {
+            out.add(where + ": " + name + "=" + dir + " but nothing is mounted there");
             return out;
         }
-        return secretFile(where, name, location.substring("file:".length()), d, c, null);
+        Optional<Volume> volume = list(d.getSpec().getTemplate().getSpec().getVolumes()).stream()
+                .filter(v -> v.getName().equals(mount.get().getName())).findFirst();
+        if (volume.isEmpty() || volume.get().getSecret() == null) {
+            out.add(where + ": " + name + " reads " + dir + " from volume " + mount.get().getName() + ", which is not a Secret");
+            return out;
+        }
+        if (mount.get().getSubPath() != null) {
+            out.add(where + ": key volume " + mount.get().getName() + " is mounted with subPath, which never sees a changed Secret");
+        }
+        if (!Boolean.TRUE.equals(mount.get().getReadOnly())) {
+            out.add(where + ": key volume " + mount.get().getName() + " is not mounted readOnly");
+        }
+        return out;
     }
 
     /**
@@ -230,28 +248,30 @@ final class ServiceChecks {
         return out;
     }
 
-    /** The JWT signing key reaches user-service's pods and no others. */
-    static List<String> privateKeyOnlyInSigner(Manifests m) {
+    /**
+     * The key set (Secret {@value #JWT_SECRET}) reaches user-service's pods and no others, whole: a
+     * key added for a rotation must reach the pod without a change to the Deployment.
+     */
+    static List<String> keySetOnlyInSigner(Manifests m) {
         List<String> out = new ArrayList<>();
         for (Workload w : m.workloads()) {
             for (Volume v : list(w.template().getSpec().getVolumes())) {
                 if (v.getSecret() == null || !JWT_SECRET.equals(v.getSecret().getSecretName())) {
                     continue;
                 }
-                List<KeyToPath> items = list(v.getSecret().getItems());
-                if (items.isEmpty()) {
-                    out.add(w.id() + " volume " + v.getName() + ": mounts every key of Secret " + JWT_SECRET
-                            + "; list the keys (items) so the private key is projected only where it is needed");
-                } else if (!w.name().equals(SIGNER) && items.stream().anyMatch(i -> i.getKey().equals(PRIVATE_KEY))) {
-                    out.add(w.id() + " volume " + v.getName() + ": projects " + PRIVATE_KEY + "; only " + SIGNER + " may hold it");
+                if (!w.name().equals(SIGNER)) {
+                    out.add(w.id() + " volume " + v.getName() + ": mounts Secret " + JWT_SECRET + "; only " + SIGNER
+                            + " may hold the signing keys, the others fetch its JWK set (JWT_JWKS_URL)");
+                } else if (!list(v.getSecret().getItems()).isEmpty()) {
+                    out.add(w.id() + " volume " + v.getName() + ": projects only some keys of Secret " + JWT_SECRET
+                            + "; mount it whole, so that a key added for a rotation reaches the pod");
                 }
             }
             for (Container c : Policies.allContainers(w.template().getSpec())) {
                 for (EnvVar e : list(c.getEnv())) {
                     if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
-                            && JWT_SECRET.equals(e.getValueFrom().getSecretKeyRef().getName())
-                            && PRIVATE_KEY.equals(e.getValueFrom().getSecretKeyRef().getKey()) && !w.name().equals(SIGNER)) {
-                        out.add(w.id() + " container " + c.getName() + ": reads " + PRIVATE_KEY + "; only " + SIGNER + " may hold it");
+                            && JWT_SECRET.equals(e.getValueFrom().getSecretKeyRef().getName()) && !w.name().equals(SIGNER)) {
+                        out.add(w.id() + " container " + c.getName() + ": reads Secret " + JWT_SECRET + "; only " + SIGNER + " may hold it");
                     }
                 }
             }

@@ -93,12 +93,25 @@ final class ServiceContract {
         return (shared ? readIfExists(SHARED_DEFAULTS) + "\n" : "") + readIfExists(properties(service));
     }
 
-    /** Environment variables the service's application.properties reads: every ${NAME} or ${NAME:default}. */
+    /**
+     * Environment variables the service's configuration reads: every ${NAME} or ${NAME:default} in the
+     * value a key ends up with (a shared default the service's own properties override is not read).
+     */
     static Set<String> variablesReadBy(String service) {
+        Map<String, String> effective = new LinkedHashMap<>();
+        for (String line : configuration(service).split("\n")) {
+            String s = line.strip();
+            int eq = s.indexOf('=');
+            if (!s.startsWith("#") && eq > 0) {
+                effective.put(s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+            }
+        }
         Set<String> vars = new TreeSet<>();
-        Matcher m = ENV_REFERENCE.matcher(configuration(service));
-        while (m.find()) {
-            vars.add(m.group(1));
+        for (String value : effective.values()) {
+            Matcher m = ENV_REFERENCE.matcher(value);
+            while (m.find()) {
+                vars.add(m.group(1));
+            }
         }
         return vars;
     }

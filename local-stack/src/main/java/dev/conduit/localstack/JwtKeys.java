@@ -9,31 +9,39 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * The RS256 key pair of a local run or a test run, as PEM files: {@code PUBLIC KEY} (X.509) and
- * {@code PRIVATE KEY} (PKCS#8). Generated on first use, never committed.
+ * The RS256 signing key set of a local run or a test run: a folder of PEM files, in which
+ * {@value #PRIVATE_FILE} (PKCS#8) signs and every PEM's public key is published by user-service
+ * (see its {@code security.KeySet}). On first use a pair is generated, {@value #PRIVATE_FILE} and
+ * {@value #PUBLIC_FILE} (X.509); never committed. Rotating keys by hand changes the folder's files
+ * (user-service's README), so only the signing key is required afterwards.
  */
 public record JwtKeys(Path publicKey, Path privateKey) {
 
     public static final String PUBLIC_FILE = "jwt-public.pem";
     public static final String PRIVATE_FILE = "jwt-private.pem";
 
-    /** Reuses the pair in {@code dir}, or generates one there when it has none. */
+    /** Reuses the key set in {@code dir}, or generates a pair there when it has no key at all. */
     public static JwtKeys ensure(Path dir) {
         JwtKeys keys = new JwtKeys(dir.resolve(PUBLIC_FILE), dir.resolve(PRIVATE_FILE));
-        boolean hasPublic = Files.isRegularFile(keys.publicKey);
-        boolean hasPrivate = Files.isRegularFile(keys.privateKey);
-        if (hasPublic && hasPrivate) {
+        if (Files.isRegularFile(keys.privateKey)) {
             keys.checkReadable();
             return keys;
         }
-        if (hasPublic != hasPrivate) {
-            throw new LaunchException("JWT key pair in " + dir + " is incomplete (one of "
-                    + PUBLIC_FILE + ", " + PRIVATE_FILE + " is missing); delete both to have a new pair generated");
+        if (!pemFiles(dir).isEmpty()) {
+            throw new LaunchException("JWT key set in " + dir + " is incomplete (" + PRIVATE_FILE
+                    + ", the signing key, is missing); delete its .pem files to have a new pair generated");
         }
         keys.generate();
         return keys;
+    }
+
+    /** The folder of the key set. */
+    public Path dir() {
+        return privateKey.getParent();
     }
 
     private void generate() {
@@ -55,15 +63,26 @@ public record JwtKeys(Path publicKey, Path privateKey) {
     }
 
     private void checkReadable() {
-        for (Path key : new Path[] {publicKey, privateKey}) {
+        for (Path key : pemFiles(dir())) {
             try {
                 String text = Files.readString(key, StandardCharsets.US_ASCII);
                 if (!text.startsWith("-----BEGIN ")) {
-                    throw new LaunchException("JWT key " + key + " is not a PEM file; delete both key files to have a new pair generated");
+                    throw new LaunchException("JWT key " + key + " is not a PEM file; delete the key files to have a new pair generated");
                 }
             } catch (IOException e) {
                 throw new LaunchException("cannot read JWT key " + key + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    private static List<Path> pemFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".pem") && Files.isRegularFile(f)).sorted().toList();
+        } catch (IOException e) {
+            throw new LaunchException("cannot read the JWT key folder " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -75,7 +94,8 @@ public record JwtKeys(Path publicKey, Path privateKey) {
         }
     }
 
-    static String pem(String label, byte[] der) {
+    /** DER bytes as PEM text under {@code label} ({@code PUBLIC KEY}, {@code PRIVATE KEY}). */
+    public static String pem(String label, byte[] der) {
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }

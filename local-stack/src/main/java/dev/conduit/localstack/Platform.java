@@ -128,7 +128,8 @@ public final class Platform implements AutoCloseable {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("MONGODB_URI", mongo);
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
-        common.put("JWT_PUBLIC_KEY_LOCATION", keys.publicKey().toUri().toString());
+        // every verifier fetches the keys user-service publishes; user-service reads the folder itself
+        common.put("JWT_JWKS_URL", "http://127.0.0.1:" + settings.userPort() + "/internal/jwks");
         common.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         common.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         common.put("USER_SERVICE_URL", "http://127.0.0.1:" + settings.userPort());
@@ -142,7 +143,7 @@ public final class Platform implements AutoCloseable {
         common.put("CORS_ORIGINS", Optional.ofNullable(System.getenv("CORS_ORIGINS")).orElse("*"));
         return List.of(
                 new Service("user-service", settings.userPort(), settings.userManagementPort(),
-                        with(common, "JWT_PRIVATE_KEY_LOCATION", keys.privateKey().toUri().toString())),
+                        with(common, "JWT_KEYS_DIR", keys.dir().toString())),
                 new Service("post-service", settings.postPort(), settings.postManagementPort(), common),
                 new Service("comment-service", settings.commentPort(), settings.commentManagementPort(), common),
                 new Service("gateway", settings.gatewayPort(), settings.gatewayManagementPort(), common));

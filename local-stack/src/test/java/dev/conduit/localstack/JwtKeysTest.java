@@ -53,6 +53,14 @@ class JwtKeysTest {
     }
 
     @Test
+    void aRotatedSetNeedsOnlyItsSigningKey() throws Exception {
+        JwtKeys keys = JwtKeys.ensure(dir);
+        Files.move(keys.publicKey(), dir.resolve("jwt-previous.pem"));
+        String signing = Files.readString(keys.privateKey());
+        assertEquals(signing, Files.readString(JwtKeys.ensure(dir).privateKey()));
+    }
+
+    @Test
     void refusesAKeyFileThatIsNotPem() throws Exception {
         JwtKeys keys = JwtKeys.ensure(dir);
         Files.writeString(keys.publicKey(), "garbage");

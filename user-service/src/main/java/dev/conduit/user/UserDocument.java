@@ -13,7 +13,8 @@ import java.util.List;
  * {@code usernameKey} are the lower-cased values behind the unique indexes, so uniqueness is
  * case-insensitive. Follows are kept here as the ids this user follows. Every change bumps
  * {@code version} (optimistic concurrency, and the events' aggregate version) and appends its event
- * to {@code pendingEvents} in the same update.
+ * to {@code pendingEvents} in the same update. {@code tokensValidAfter} is the cut-off of the last
+ * password change: tokens issued before it are refused.
  */
 @MongoEntity(collection = "users")
 public class UserDocument {
@@ -27,6 +28,7 @@ public class UserDocument {
     public String bio;
     public String image;
     public List<ObjectId> following = new ArrayList<>();
+    public Instant tokensValidAfter;
     public long version;
     public List<PendingEvent> pendingEvents = new ArrayList<>();
     public Instant createdAt;

@@ -19,7 +19,8 @@ class AuthPolicyContractTest {
 
     @Test
     void resourcesDeclareTheDocumentsTokenPolicy() {
-        assertEquals(List.of(), contract.mismatches(dev.conduit.user.rest.UserResource.class, dev.conduit.user.rest.ProfileResource.class, dev.conduit.user.rest.InternalUserResource.class));
+        assertEquals(List.of(), contract.mismatches(dev.conduit.user.rest.UserResource.class, dev.conduit.user.rest.ProfileResource.class, dev.conduit.user.rest.InternalUserResource.class,
+                dev.conduit.user.rest.InternalKeysResource.class));
     }
 
     @Test

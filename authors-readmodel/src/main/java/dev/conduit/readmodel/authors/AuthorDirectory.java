@@ -8,6 +8,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import dev.conduit.events.EventEnvelope;
+import dev.conduit.events.user.UserCredentialsChanged;
 import dev.conduit.events.user.UserFollowed;
 import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
@@ -31,8 +32,8 @@ import java.util.Set;
 
 /**
  * The user read model of a consuming service: applies user events idempotently and in version
- * order, and answers "who is this author" and "whom does this caller follow" without ever calling
- * user-service.
+ * order, and answers "who is this author", "whom does this caller follow" and "since when are this
+ * user's tokens valid" without ever calling user-service.
  */
 @ApplicationScoped
 public class AuthorDirectory {
@@ -116,6 +117,13 @@ public class AuthorDirectory {
                 case UserUnfollowed.TYPE -> {
                     UserUnfollowed e = json.treeToValue(event.data(), UserUnfollowed.class);
                     yield upsertIfNewer(id, version, Updates.pull("following", require(e.followeeId(), "followeeId")));
+                }
+                case UserCredentialsChanged.TYPE -> {
+                    UserCredentialsChanged e = json.treeToValue(event.data(), UserCredentialsChanged.class);
+                    if (e.tokensValidAfter() == null) {
+                        throw new IllegalArgumentException("user event without tokensValidAfter");
+                    }
+                    yield upsertIfNewer(id, version, Updates.set("tokensValidAfter", e.tokensValidAfter()));
                 }
                 default -> {
                     LOG.debugf("skipping user event of unknown type %s", event.type());

@@ -1,11 +1,15 @@
 package dev.conduit.readmodel.authors;
 
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -26,5 +30,12 @@ public class AuthorRepository implements ReactivePanacheMongoRepositoryBase<Auth
 
     public Uni<List<AuthorDocument>> findByIds(Collection<String> ids) {
         return list("_id in ?1", List.copyOf(ids));
+    }
+
+    /** The user's token cut-off, reading that one field (a user's follow list can be long). */
+    public Uni<Instant> tokensValidAfter(String id) {
+        return mongoCollection().find(Filters.eq("_id", id), new FindOptions().projection(Projections.include("tokensValidAfter")))
+                .collect().first()
+                .map(author -> author == null ? null : author.tokensValidAfter);
     }
 }

@@ -71,6 +71,9 @@ public interface GatewayConfig {
     /** Request rate limits, kept in memory by each gateway instance. */
     RateLimits rateLimit();
 
+    /** The keys that verify tokens: user-service's JWK set. */
+    Jwks jwks();
+
     interface Client {
         /** Open connections to one service at most; further requests wait in the queue. */
         @WithDefault("64")
@@ -141,5 +144,26 @@ public interface GatewayConfig {
         /** The period the request counts above are for; buckets refill evenly over it. */
         @WithDefault("1m")
         Duration period();
+    }
+
+    interface Jwks {
+        /** Where user-service publishes its JWK set ({@code GET /internal/jwks} on its API port). */
+        URI url();
+
+        /** How long a fetched set is kept when the answer has no {@code Cache-Control: max-age} (which wins). */
+        @WithDefault("60s")
+        Duration refreshInterval();
+
+        /**
+         * The shortest time between two fetches made for a {@code kid} the held set lacks, and between
+         * two attempts while user-service cannot be reached: tokens with made-up kids cost user-service
+         * at most one request per interval.
+         */
+        @WithDefault("5s")
+        Duration minRefreshInterval();
+
+        /** Time for one fetch; the keys held stay in use when it fails. */
+        @WithDefault("2s")
+        Duration timeout();
     }
 }

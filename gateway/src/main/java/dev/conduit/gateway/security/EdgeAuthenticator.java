@@ -3,17 +3,24 @@ package dev.conduit.gateway.security;
 import dev.conduit.gateway.http.ErrorResponses;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Checks the caller's token at the edge with smallrye-jwt's parser, configured by the
- * {@code mp.jwt.verify.*} keys: RS256 signature with the public key only (so {@code alg: none} and
- * other algorithms are refused), issuer, expiry. The gateway never changes the header; the services
- * verify the same token again.
+ * Checks the caller's token at the edge: the key named by its {@code kid} in user-service's JWK set
+ * ({@link VerificationKeys}), then smallrye-jwt's parser with the {@code mp.jwt.verify.*} settings:
+ * RS256 signature (so {@code alg: none} and other algorithms are refused), issuer, expiry. The gateway
+ * never changes the header; the services verify the same token again, and they alone refuse a token
+ * revoked by a password change (see README, "Edge authentication").
  */
 @ApplicationScoped
 public class EdgeAuthenticator {
@@ -35,35 +42,59 @@ public class EdgeAuthenticator {
     }
 
     private static final String[] SCHEMES = {"token ", "bearer "};
+    private static final Result REJECTED = new Rejected(ErrorResponses.UNAUTHORIZED);
 
     private final JWTParser parser;
+    private final VerificationKeys keys;
 
-    public EdgeAuthenticator(JWTParser parser) {
+    public EdgeAuthenticator(JWTParser parser, VerificationKeys keys) {
         this.parser = parser;
+        this.keys = keys;
     }
 
     /**
-     * Verification is CPU work on cached key material, so it runs on the event loop, as Quarkus'
-     * own JWT mechanism does by default.
+     * Verification is CPU work on key material held in memory, so it runs on the event loop, as
+     * Quarkus' own JWT mechanism does by default. The result is there at once, except for a token
+     * whose key the gateway does not hold yet: then it comes when user-service's key set has been
+     * fetched again.
      */
-    public Result authenticate(String authorizationHeader) {
+    public Future<Result> authenticate(String authorizationHeader) {
         if (authorizationHeader == null) {
-            return new Anonymous();
+            return Future.succeededFuture(new Anonymous());
         }
         Optional<String> token = token(authorizationHeader);
         if (token.isEmpty()) {
-            return new Rejected(ErrorResponses.UNAUTHORIZED);
+            return Future.succeededFuture(REJECTED);
         }
+        Optional<String> kid;
         try {
-            JsonWebToken jwt = parser.parse(token.get());
-            String subject = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
-            if (subject == null) {
-                return new Rejected(ErrorResponses.UNAUTHORIZED);
-            }
-            return new Authenticated(subject);
-        } catch (ParseException e) {
-            return new Rejected(ErrorResponses.UNAUTHORIZED);
+            kid = keyId(token.get());
+        } catch (IllegalArgumentException | DecodeException | ClassCastException notAJws) {
+            return Future.succeededFuture(REJECTED);
         }
+        return keys.key(kid.orElse(null))
+                .map(key -> key == null ? REJECTED : verify(token.get(), key))
+                .otherwise(REJECTED);
+    }
+
+    private Result verify(String token, PublicKey key) {
+        try {
+            JsonWebToken jwt = parser.verify(token, key);
+            String subject = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
+            return subject == null ? REJECTED : new Authenticated(subject);
+        } catch (ParseException e) {
+            return REJECTED;
+        }
+    }
+
+    /** The {@code kid} of a compact JWS's header; empty when it has none. */
+    private static Optional<String> keyId(String token) {
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            throw new IllegalArgumentException("not a compact JWS");
+        }
+        JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8));
+        return Optional.ofNullable(header.getString("kid"));
     }
 
     private static Optional<String> token(String header) {

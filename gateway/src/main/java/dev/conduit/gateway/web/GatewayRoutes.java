@@ -9,6 +9,9 @@ import dev.conduit.gateway.proxy.RouteTable;
 import dev.conduit.gateway.ratelimit.RateLimiter;
 import dev.conduit.gateway.ratelimit.TokenBuckets;
 import dev.conduit.gateway.security.EdgeAuthenticator;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -116,7 +119,23 @@ public class GatewayRoutes {
             ctx.next();
             return;
         }
-        EdgeAuthenticator.Result result = authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        Future<EdgeAuthenticator.Result> checked = authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (checked.isComplete()) {
+            admit(ctx, route, checked.result());
+            return;
+        }
+        // a key the gateway does not hold yet: user-service's key set is being fetched. The body waits
+        // unread, and the request goes on in its own context (where its MDC lives).
+        HttpServerRequest request = ctx.request();
+        request.pause();
+        Context context = Vertx.currentContext();
+        checked.onComplete(done -> context.runOnContext(v -> {
+            request.resume();
+            admit(ctx, route, done.result());
+        }));
+    }
+
+    private void admit(RoutingContext ctx, ApiRoute route, EdgeAuthenticator.Result result) {
         if (result instanceof EdgeAuthenticator.Authenticated user) {
             if (admitted(ctx, rateLimiter.user(user.subject()))) {
                 ctx.next();

@@ -7,22 +7,30 @@ import dev.conduit.localstack.Servers;
 
 import org.awaitility.Awaitility;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
  * One Kafka broker and one in-memory MongoDB-wire server for a whole test JVM, shared by every
- * test class, stopped when the JVM exits.
+ * test class, stopped when the JVM exits; and the run's JWT key set folder, published as a JWK set
+ * the way user-service publishes its own (a small HTTP server, {@link #jwksUrl()}), so a verifying
+ * service fetches its keys as it does in production.
  *
  * <p>The registry lives in system properties, not in static fields: Quarkus may load this class in
  * more than one class loader during a test run, and each must find the same servers.
@@ -43,8 +51,17 @@ public final class TestServers {
         return Map.of(
                 "quarkus.mongodb.connection-string", mongoUri(),
                 "kafka.bootstrap.servers", kafkaBootstrap(),
-                "mp.jwt.verify.publickey.location", Path.of(get("jwt.public")).toUri().toString(),
-                "smallrye.jwt.sign.key.location", Path.of(get("jwt.private")).toUri().toString());
+                // verifiers fetch the run's JWK set; user-service signs and verifies with the folder itself
+                "mp.jwt.verify.publickey.location", jwksUrl(),
+                "conduit.user.keys.directory", jwtKeys().dir().toString());
+    }
+
+    /**
+     * The JWK set of the run's key folder ({@link TestKeys#jwks}), read anew on every request and
+     * cacheable for one second, so a key a test adds or removes reaches the verifiers quickly.
+     */
+    public static String jwksUrl() {
+        return "http://127.0.0.1:" + require("jwks.port") + "/jwks";
     }
 
     public static String kafkaBootstrap() {
@@ -116,9 +133,36 @@ public final class TestServers {
             set("mongo.port", String.valueOf(mongoPort));
             set("jwt.public", keys.publicKey().toString());
             set("jwt.private", keys.privateKey().toString());
+            set("jwks.port", String.valueOf(startJwksServer(keys.dir())));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the test servers' folder", e);
         }
+    }
+
+    private static int startJwksServer(Path keys) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/jwks", exchange -> {
+            try {
+                byte[] body = TestKeys.jwks(keys).getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+                exchange.getResponseHeaders().add("Cache-Control", "max-age=1");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            } catch (RuntimeException e) {
+                // a folder a test is changing: the verifier keeps its keys and asks again
+                exchange.sendResponseHeaders(500, -1);
+            } finally {
+                exchange.close();
+            }
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "conduit-test-jwks");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0), "conduit-test-jwks-stop"));
+        return server.getAddress().getPort();
     }
 
     private static void stopAll() {

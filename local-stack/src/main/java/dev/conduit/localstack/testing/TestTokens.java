@@ -1,17 +1,14 @@
 package dev.conduit.localstack.testing;
 
 import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
+import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.time.Instant;
 
 /**
- * Tokens as user-service signs them (RS256 with the run's key, issuer {@code conduit}, subject =
- * user id, {@code username} claim), for services that only verify tokens.
+ * Tokens as user-service signs them (RS256 with the run's signing key and its {@code kid}, issuer
+ * {@code conduit}, subject = user id, {@code username} claim), for services that only verify tokens.
  */
 public final class TestTokens {
 
@@ -24,17 +21,24 @@ public final class TestTokens {
     }
 
     public static String sign(String userId, String username) {
-        return Jwt.issuer("conduit").subject(userId).upn(username).claim("username", username).expiresIn(3600)
-                .sign(privateKey());
+        return sign(userId, username, Instant.now());
     }
 
-    private static PrivateKey privateKey() {
-        try {
-            return KeyUtils.decodePrivateKey(Files.readString(TestServers.jwtKeys().privateKey()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+    /** A token issued at {@code issuedAt} (whole seconds), valid for an hour from then. */
+    public static String sign(String userId, String username, Instant issuedAt) {
+        Path keys = TestServers.jwtKeys().dir();
+        return sign(userId, username, issuedAt, TestKeys.signingKid(keys), TestKeys.signingKey(keys));
+    }
+
+    /** A token signed with a key a test added to the key set. */
+    public static String sign(String userId, String username, TestKeys.Extra key) {
+        return sign(userId, username, Instant.now(), key.kid(), key.privateKey());
+    }
+
+    private static String sign(String userId, String username, Instant issuedAt, String kid, PrivateKey key) {
+        long iat = issuedAt.getEpochSecond();
+        return Jwt.issuer("conduit").subject(userId).upn(username).claim("username", username)
+                .issuedAt(iat).expiresAt(iat + 3600)
+                .jws().keyId(kid).sign(key);
     }
 }

@@ -8,6 +8,7 @@ import dev.conduit.events.post.ArticleFavorited;
 import dev.conduit.events.post.ArticlePublished;
 import dev.conduit.events.post.ArticleUnfavorited;
 import dev.conduit.events.post.ArticleUpdated;
+import dev.conduit.events.user.UserCredentialsChanged;
 import dev.conduit.events.user.UserFollowed;
 import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
@@ -21,7 +22,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * outbox entry), which a native image only knows when registered for reflection.
  */
 @RegisterForReflection(targets = {EventEnvelope.class, UserRegistered.class, UserProfileChanged.class, UserFollowed.class,
-        UserUnfollowed.class, ArticlePublished.class, ArticleUpdated.class, ArticleDeleted.class, ArticleFavorited.class,
+        UserUnfollowed.class, UserCredentialsChanged.class, ArticlePublished.class, ArticleUpdated.class, ArticleDeleted.class, ArticleFavorited.class,
         ArticleUnfavorited.class, CommentAdded.class, CommentDeleted.class, PendingEvent.class, OutboxDocument.class})
 public final class EventTypesForNative {
 

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import org.bson.conversions.Bson;
 
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -53,17 +54,26 @@ public final class OptimisticChange {
      */
     public static <D> Uni<D> apply(Supplier<Uni<D>> read, Function<D, Change> decide, Writer<D> write, int maxAttempts,
                                    String conflictMessage) {
+        return decideAndWrite(read, decide, write::write, maxAttempts, conflictMessage);
+    }
+
+    /**
+     * {@link #apply} for a change of the caller's own shape, e.g. one that appends more than one
+     * event in its write.
+     */
+    public static <D, C> Uni<D> decideAndWrite(Supplier<Uni<D>> read, Function<D, C> decide,
+                                               BiFunction<D, C, Uni<Boolean>> write, int maxAttempts, String conflictMessage) {
         return attempt(read, decide, write, maxAttempts, conflictMessage, 1);
     }
 
-    private static <D> Uni<D> attempt(Supplier<Uni<D>> read, Function<D, Change> decide, Writer<D> write, int maxAttempts,
-                                      String conflictMessage, int attempt) {
+    private static <D, C> Uni<D> attempt(Supplier<Uni<D>> read, Function<D, C> decide, BiFunction<D, C, Uni<Boolean>> write,
+                                         int maxAttempts, String conflictMessage, int attempt) {
         return resilient(read).chain(current -> {
-            Change change = decide.apply(current);
+            C change = decide.apply(current);
             if (change == null) {
                 return Uni.createFrom().item(current);
             }
-            return resilient(() -> write.write(current, change)).chain(applied -> {
+            return resilient(() -> write.apply(current, change)).chain(applied -> {
                 if (applied) {
                     return resilient(read);
                 }

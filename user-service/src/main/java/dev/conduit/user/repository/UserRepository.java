@@ -5,9 +5,11 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Updates;
 import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.user.UserDocument;
+import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,21 +44,29 @@ public class UserRepository implements ReactivePanacheMongoRepository<UserDocume
     }
 
     /**
-     * Applies {@code changes} and appends {@code event} (may be null) in one atomic update, only if
-     * the document is still at {@code expectedVersion} and matches {@code guard} (null for none).
-     * False when someone else changed it first.
+     * Applies {@code changes} and appends {@code events} (each carrying the next version, in order;
+     * may be empty) in one atomic update, only if the document is still at {@code expectedVersion}
+     * and matches {@code guard} (null for none). The document's version becomes its last event's
+     * (or the next one). False when someone else changed it first.
      */
-    public Uni<Boolean> update(ObjectId id, long expectedVersion, List<Bson> changes, PendingEvent event, Bson guard) {
+    public Uni<Boolean> update(ObjectId id, long expectedVersion, List<Bson> changes, List<PendingEvent> events, Bson guard) {
         List<Bson> all = new ArrayList<>(changes);
-        all.add(Updates.set("version", expectedVersion + 1));
+        all.add(Updates.set("version", expectedVersion + Math.max(1, events.size())));
         all.add(Updates.set("updatedAt", Instant.now()));
-        if (event != null) {
-            all.add(Updates.push("pendingEvents", event));
+        if (!events.isEmpty()) {
+            all.add(Updates.pushEach("pendingEvents", events));
         }
         Bson filter = Filters.and(Filters.eq("_id", id), Filters.eq("version", expectedVersion));
         return mongoCollection()
                 .updateOne(guard == null ? filter : Filters.and(filter, guard), Updates.combine(all))
                 .map(result -> result.getMatchedCount() == 1);
+    }
+
+    /** The account's token cut-off, reading that one field. */
+    public Uni<Instant> tokensValidAfter(ObjectId id) {
+        return mongoCollection().find(Filters.eq("_id", id), new FindOptions().projection(Projections.include("tokensValidAfter")))
+                .collect().first()
+                .map(user -> user == null ? null : user.tokensValidAfter);
     }
 
     /** Which unique index a duplicate-key failure hit, or null if it is no such failure. */

@@ -2,6 +2,7 @@ package dev.conduit.user.service;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
+import dev.conduit.events.user.UserCredentialsChanged;
 import dev.conduit.events.user.UserFollowed;
 import dev.conduit.events.user.UserProfileChanged;
 import dev.conduit.events.user.UserRegistered;
@@ -9,7 +10,6 @@ import dev.conduit.events.user.UserUnfollowed;
 import dev.conduit.support.error.ApiException;
 import dev.conduit.support.mongo.StartupIndexes;
 import dev.conduit.support.outbox.OptimisticChange;
-import dev.conduit.support.outbox.OptimisticChange.Change;
 import dev.conduit.support.outbox.OutboxRelay;
 import dev.conduit.support.outbox.PendingEvent;
 import dev.conduit.support.outbox.PendingEvents;
@@ -147,14 +147,19 @@ public class UserService {
                     if (!Objects.equals(image, user.image)) {
                         updates.add(Updates.set("image", image));
                     }
-                    if (hash != null) {
-                        updates.add(Updates.set("passwordHash", hash));
+                    List<PendingEvent> changed = new ArrayList<>();
+                    long version = user.version;
+                    if (!username.equals(user.username) || !Objects.equals(bio, user.bio) || !Objects.equals(image, user.image)) {
+                        changed.add(events.of(new UserProfileChanged(user.id.toHexString(), username, bio, image), ++version));
                     }
-                    boolean publicChange = !username.equals(user.username) || !Objects.equals(bio, user.bio)
-                            || !Objects.equals(image, user.image);
-                    PendingEvent event = publicChange ? events.of(
-                            new UserProfileChanged(user.id.toHexString(), username, bio, image), user.version + 1) : null;
-                    return updates.isEmpty() ? null : new Change(updates, event);
+                    if (hash != null) {
+                        // a new password revokes every token issued before it, everywhere
+                        Instant cutoff = TokenIssuer.cutoffFor(Instant.now());
+                        updates.add(Updates.set("passwordHash", hash));
+                        updates.add(Updates.set("tokensValidAfter", cutoff));
+                        changed.add(events.of(new UserCredentialsChanged(user.id.toHexString(), cutoff), ++version));
+                    }
+                    return updates.isEmpty() ? null : new AccountChange(updates, changed, null);
                 }))
                 .chain(user -> tokens.issue(user).map(token -> new Session(user, token)));
     }
@@ -179,8 +184,8 @@ public class UserService {
                 throw ApiException.invalid("you cannot follow yourself");
             }
             return change(objectId(caller.id()), me -> me.following.contains(target.id) ? null
-                    : new Change(List.of(Updates.addToSet("following", target.id)),
-                            events.of(new UserFollowed(caller.id(), target.id.toHexString()), me.version + 1),
+                    : new AccountChange(List.of(Updates.addToSet("following", target.id)),
+                            List.of(events.of(new UserFollowed(caller.id(), target.id.toHexString()), me.version + 1)),
                             Filters.ne("following", target.id)))
                     .map(me -> new ProfileView(target, true));
         });
@@ -188,22 +193,29 @@ public class UserService {
 
     public Uni<ProfileView> unfollow(Caller caller, String username) {
         return findProfile(username).chain(target -> change(objectId(caller.id()), me -> !me.following.contains(target.id) ? null
-                : new Change(List.of(Updates.pull("following", target.id)),
-                        events.of(new UserUnfollowed(caller.id(), target.id.toHexString()), me.version + 1),
+                : new AccountChange(List.of(Updates.pull("following", target.id)),
+                        List.of(events.of(new UserUnfollowed(caller.id(), target.id.toHexString()), me.version + 1)),
                         Filters.eq("following", target.id)))
                 .map(me -> new ProfileView(target, false)));
     }
 
+    /**
+     * One change of an account: its updates, the events it appends (each with the next version, in
+     * order; a new password and a new profile in one request make two) and a guard (null for none).
+     */
+    private record AccountChange(List<Bson> updates, List<PendingEvent> events, Bson guard) {
+    }
+
     /** A change of one account, decided on the version read and retried on a concurrent change. */
-    private Uni<UserDocument> change(ObjectId id, Function<UserDocument, Change> decide) {
-        return OptimisticChange.apply(
+    private Uni<UserDocument> change(ObjectId id, Function<UserDocument, AccountChange> decide) {
+        return OptimisticChange.decideAndWrite(
                 () -> users.findById(id).onItem().ifNull()
                         .failWith(() -> ApiException.unauthorized("the account of this token no longer exists")),
                 decide,
-                (user, change) -> users.update(id, user.version, change.updates(), change.event(), change.guard())
+                (UserDocument user, AccountChange change) -> users.update(id, user.version, change.updates(), change.events(), change.guard())
                         .onFailure().transform(UserService::uniquenessFailure)
                         .invoke(applied -> {
-                            if (applied && change.event() != null) {
+                            if (applied && !change.events().isEmpty()) {
                                 relay.publishSoon(id);
                             }
                         }),
