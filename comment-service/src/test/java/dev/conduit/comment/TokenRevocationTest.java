@@ -1,7 +1,6 @@
 package dev.conduit.comment;
 
 import dev.conduit.comment.Fixtures.User;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static dev.conduit.comment.Fixtures.publishedArticle;
 import static dev.conduit.comment.Fixtures.unique;
 import static dev.conduit.comment.Fixtures.user;
@@ -45,7 +45,7 @@ class TokenRevocationTest {
         User warmUp = registered();
         String warmUpOld = bearer(warmUp, Instant.now().minusSeconds(5));
         revoke(warmUp, Instant.now().plusSeconds(1));
-        assertTrue(Poll.until(Duration.ofSeconds(30), () -> comments(slug, warmUpOld) == 401), "the consumer applies user events");
+        await("the consumer applies user events").atMost(Duration.ofSeconds(30)).until(() -> comments(slug, warmUpOld) == 401);
 
         User jake = registered();
         String old = bearer(jake, Instant.now().minusSeconds(5));
@@ -55,7 +55,7 @@ class TokenRevocationTest {
         Instant cutoff = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         long sent = System.nanoTime();
         revoke(jake, cutoff);
-        assertTrue(Poll.until(BOUND, () -> comments(slug, old) == 401), "the old token is refused within " + BOUND);
+        await("the old token is refused within " + BOUND).atMost(BOUND).until(() -> comments(slug, old) == 401);
         System.out.printf("revocation delay, comment-service (UserCredentialsChanged sent -> old token refused): %d ms%n",
                 (System.nanoTime() - sent) / 1_000_000);
 

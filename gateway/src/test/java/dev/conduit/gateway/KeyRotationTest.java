@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +42,8 @@ class KeyRotationTest extends GatewayTestSupport {
             given().header("Authorization", "Token " + Tokens.valid("jake")).get("/api/user").then().statusCode(200);
 
             next.remove();
-            await(Duration.ofSeconds(10), () -> given().header("Authorization", signedByNext).get("/api/user").statusCode() == 401);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> given().header("Authorization", signedByNext).get("/api/user").statusCode() == 401);
             given().header("Authorization", signedByNext).get("/api/user").then().statusCode(401)
                     .body("errors.body[0]", equalTo(ErrorResponses.UNAUTHORIZED));
             given().header("Authorization", "Token " + Tokens.valid("jake")).get("/api/user").then().statusCode(200);
@@ -77,8 +79,9 @@ class KeyRotationTest extends GatewayTestSupport {
         StubServices.jwksServed = false;
         int fetches = StubServices.JWKS_FETCHES.get();
         // the held set expired and a fetch failed: the keys are still used
-        await(Duration.ofSeconds(10), () -> given().header("Authorization", token).get("/api/user").statusCode() == 200
-                && StubServices.JWKS_FETCHES.get() > fetches);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> given().header("Authorization", token).get("/api/user").statusCode() == 200
+                        && StubServices.JWKS_FETCHES.get() > fetches);
         given().header("Authorization", token).get("/api/user").then().statusCode(200);
     }
 }

@@ -1,7 +1,6 @@
 package dev.conduit.post;
 
 import dev.conduit.localstack.testing.ConduitTestResource;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestKeys;
 import dev.conduit.localstack.testing.TestServers;
 import dev.conduit.localstack.testing.TestTokens;
@@ -15,6 +14,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +43,7 @@ class KeyRotationTest {
         TestKeys.Extra next = TestKeys.add(TestServers.jwtKeys().dir());
         try {
             String signedByNext = "Token " + TestTokens.sign(jake.id(), jake.username(), next);
-            assertTrue(Poll.until(WAIT, () -> feed(signedByNext) == 200), "a token of the added key verifies");
+            await("a token of the added key verifies").atMost(WAIT).until(() -> feed(signedByNext) == 200);
             given().header("Authorization", current).get("/articles/feed").then().statusCode(200);
 
             // a key nobody published, under its own kid or under a published one: refused
@@ -55,7 +55,7 @@ class KeyRotationTest {
             }
 
             next.remove();
-            assertTrue(Poll.until(WAIT, () -> feed(signedByNext) == 401), "a token of the removed key is refused");
+            await("a token of the removed key is refused").atMost(WAIT).until(() -> feed(signedByNext) == 401);
             given().header("Authorization", current).get("/articles/feed").then().statusCode(200);
         } finally {
             next.remove();

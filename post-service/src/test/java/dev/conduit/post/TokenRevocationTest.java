@@ -1,7 +1,6 @@
 package dev.conduit.post;
 
 import dev.conduit.localstack.testing.ConduitTestResource;
-import dev.conduit.localstack.testing.Poll;
 import dev.conduit.localstack.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static dev.conduit.post.Authors.userEvent;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -40,7 +40,7 @@ class TokenRevocationTest {
         // the consumer has its partitions and applies user events before anything is timed
         Authors.Author warmUp = Authors.registered();
         revoke(warmUp, 2, Instant.now().plusSeconds(1));
-        assertTrue(Poll.until(Duration.ofSeconds(30), () -> feed(warmUp.auth()) == 401), "the consumer applies user events");
+        await("the consumer applies user events").atMost(Duration.ofSeconds(30)).until(() -> feed(warmUp.auth()) == 401);
 
         Authors.Author jake = Authors.registered();
         Authors.Author anna = Authors.registered();
@@ -51,7 +51,7 @@ class TokenRevocationTest {
         Instant cutoff = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         long sent = System.nanoTime();
         revoke(jake, 2, cutoff);
-        assertTrue(Poll.until(BOUND, () -> feed(old) == 401), "the old token is refused within " + BOUND);
+        await("the old token is refused within " + BOUND).atMost(BOUND).until(() -> feed(old) == 401);
         System.out.printf("revocation delay, post-service (UserCredentialsChanged sent -> old token refused): %d ms%n",
                 (System.nanoTime() - sent) / 1_000_000);
 
@@ -72,15 +72,15 @@ class TokenRevocationTest {
         Instant later = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
         String between = "Token " + TestTokens.sign(jake.id(), jake.username(), later.minusSeconds(2));
         revoke(jake, 3, later);
-        assertTrue(Poll.until(Duration.ofSeconds(30), () -> feed(between) == 401));
+        await().atMost(Duration.ofSeconds(30)).until(() -> feed(between) == 401);
         // version 2 arrives late with an earlier cut-off: superseded, it changes nothing; version 4
         // (a rename) behind it on the same partition shows when both were consumed
         revoke(jake, 2, later.minusSeconds(2));
         String renamed = jake.username() + "_2";
         userEvent(jake.id(), 4, "UserProfileChanged", "{\"userId\":\"" + jake.id() + "\",\"username\":\"" + renamed
                 + "\",\"bio\":null,\"image\":null}");
-        assertTrue(Poll.until(Duration.ofSeconds(30), () -> renamed.equals(
-                given().get("/articles/" + slug).then().extract().path("article.author.username"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> renamed.equals(
+                given().get("/articles/" + slug).then().extract().path("article.author.username")));
         given().header("Authorization", between).get("/articles/feed").then().statusCode(401);
     }
 

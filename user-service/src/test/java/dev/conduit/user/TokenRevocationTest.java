@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.ConduitTestResource;
-import dev.conduit.localstack.testing.TopicProbe;
+import dev.conduit.localstack.testing.TestServers;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -84,8 +85,10 @@ class TokenRevocationTest {
         String fresh = given().header("Authorization", jake.auth()).contentType(ContentType.JSON)
                 .body(Map.of("user", Map.of("bio", "new bio", "password", NEW_PASSWORD))).put("/user")
                 .then().statusCode(200).extract().path("user.token");
-        try (TopicProbe probe = new TopicProbe(Topics.USERS)) {
-            List<ConsumerRecord<String, String>> records = probe.await(r -> id.equals(r.key()), 3, Duration.ofSeconds(60));
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
+                    .fromTopics(Topics.USERS, m -> m.select().where(r -> id.equals(r.key())))
+                    .awaitRecords(3, Duration.ofSeconds(60)).getRecords());
             List<JsonNode> events = records.stream().map(r -> read(r.value())).toList();
             assertEquals(List.of("UserRegistered", "UserProfileChanged", "UserCredentialsChanged"),
                     events.stream().map(e -> e.get("type").asText()).toList());
