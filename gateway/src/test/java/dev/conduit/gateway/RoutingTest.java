@@ -115,7 +115,7 @@ class RoutingTest extends GatewayTestSupport {
     }
 
     @Test
-    void aLargeChunkedBodyIsStreamedThroughIntact() {
+    void aLargeChunkedBodyReachesTheServiceIntactWithItsLength() {
         byte[] body = new byte[60 * 1024];
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) ('a' + i % 26);
@@ -124,7 +124,10 @@ class RoutingTest extends GatewayTestSupport {
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(body.length, new JsonObject(response.body()).getInteger("bodyLength"));
         StubServices.Received received = StubServices.single(StubServices.POST);
-        assertEquals("chunked", received.header("Transfer-Encoding"));
+        // the gateway receives the whole body before it calls the service (slow clients never hold a
+        // connection to it), so the service gets it at once, with its length
+        assertEquals(null, received.header("Transfer-Encoding"));
+        assertEquals(String.valueOf(body.length), received.header("Content-Length"));
         assertArrayEquals(body, received.body());
     }
 
