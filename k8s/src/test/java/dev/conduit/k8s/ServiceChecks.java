@@ -3,6 +3,7 @@ package dev.conduit.k8s;
 import dev.conduit.k8s.Manifests.Manifest;
 import dev.conduit.k8s.Manifests.Workload;
 import dev.conduit.k8s.ServiceContract.Row;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
