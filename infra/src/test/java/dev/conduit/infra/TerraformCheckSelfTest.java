@@ -147,7 +147,7 @@ class TerraformCheckSelfTest {
     void literalSecretsInAnyFile() {
         fails(TerraformChecks::noLiteralSecrets, Map.of("  project = var.project_id\n", "  project = var.project_id\n  access_token = \"ya29.abcdef\"\n"),
                 "main.tf:3: access_token is given a literal string");
-        fails(TerraformChecks::noLiteralSecrets, Map.of("  name = \"conduit\"\n", "  name = \"-----BEGIN RSA PRIVATE KEY-----\"\n"),
+        fails(TerraformChecks::noLiteralSecrets, Map.of("  name = \"conduit\"\n", "  name = \"" + generatedPrivateKeyPem().lines().findFirst().orElseThrow() + "\"\n"),
                 "main.tf:6: looks like a secret");
         fails(TerraformChecks::noLiteralSecrets, Map.of("  enabled = true\n", "  enabled = true\n  token = \"ghp_0123456789abcdefghijklmnopqrstuvwxyzAB\"\n"),
                 ".tflint.hcl:3: looks like a secret");
@@ -206,5 +206,20 @@ class TerraformCheckSelfTest {
             return;
         }
         throw new AssertionError("an unterminated string parsed");
+    }
+
+    /** A private key made for this test run, as PEM: no key is ever written into the repository. */
+    private static String generatedPrivateKeyPem() {
+        try {
+            java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            String label = "PRIVATE KEY";
+            return "-----BEGIN " + label + "-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                            .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded())
+                    + "\n-----END " + label + "-----\n";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

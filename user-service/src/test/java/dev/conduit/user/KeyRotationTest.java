@@ -140,7 +140,8 @@ class KeyRotationTest {
     void aFolderThatCannotBeReadLeavesTheKeysInUse() throws Exception {
         Users.Registered jake = Users.register();
         String kid = TestKeys.signingKid(dir);
-        replace(TestKeys.SIGNING_FILE, "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n");
+        // a PEM block whose content is no key
+        replace(TestKeys.SIGNING_FILE, JwtKeys.pem("PRIVATE KEY", "broken".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         keys.reload();
         assertEquals(kid, keys.current().signingKid());
         given().header("Authorization", jake.auth()).get("/user").then().statusCode(200);

@@ -136,7 +136,7 @@ public record KeySet(String signingKid, PrivateKey signingKey, Map<String, RSAPu
 
     private static RSAPublicKey publicKeyIn(Path file) {
         String text = read(file);
-        if (text.contains("-----BEGIN PRIVATE KEY-----")) {
+        if (text.contains(begin("PRIVATE KEY"))) {
             return publicOf(privateKey(file));
         }
         try {
@@ -163,9 +163,14 @@ public record KeySet(String signingKid, PrivateKey signingKey, Map<String, RSAPu
         }
     }
 
+    /** The first line of a PEM block of {@code label}. */
+    private static String begin(String label) {
+        return "-----BEGIN " + label + "-----";
+    }
+
     private static byte[] pem(Path file, String label) {
         String text = read(file);
-        String begin = "-----BEGIN " + label + "-----";
+        String begin = begin(label);
         String end = "-----END " + label + "-----";
         int from = text.indexOf(begin);
         int to = text.indexOf(end);
