@@ -41,6 +41,7 @@ import java.util.concurrent.TimeoutException;
 final class ProxyExchange {
 
     private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
+    private static final int INITIAL_BODY_CAPACITY = 16 * 1024;
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
@@ -112,7 +113,9 @@ final class ProxyExchange {
      */
     private void receiveBody(long declaredLength) {
         long limit = config.maxBodySize().asLongValue();
-        Buffer received = Buffer.buffer((int) Math.min(Math.max(declaredLength, 1024), limit));
+        // grows with what arrives: a declared length is only a claim, and a client that declares 1 MiB and
+        // sends nothing must not make the gateway hold 1 MiB for it
+        Buffer received = Buffer.buffer((int) Math.min(Math.max(declaredLength, 1024), INITIAL_BODY_CAPACITY));
         lastBodyChunkAt = System.nanoTime();
         request.handler(chunk -> {
             if (committed || clientGone) {
