@@ -3,10 +3,9 @@ package dev.conduit.localstack;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.conduit.localstack.mongo.Durability;
 import dev.conduit.localstack.mongo.DurableH2Backend;
+import dev.conduit.localstack.mongo.PlannedMemoryBackend;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -63,14 +62,11 @@ public final class MongoServerMain {
 
     private static MongoBackend backend(String where) throws Exception {
         if ("--memory".equals(where)) {
-            return new MemoryBackend();
+            return new PlannedMemoryBackend();
         }
         Path file = Path.of(where).toAbsolutePath();
         Files.createDirectories(file.getParent());
         Durability durability = Durability.fromSystemProperty();
-        if (durability == Durability.OFF) {
-            return new H2Backend(file.toString());
-        }
         return DurableH2Backend.open(file, durability);
     }
 }

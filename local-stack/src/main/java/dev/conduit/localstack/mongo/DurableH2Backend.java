@@ -1,5 +1,6 @@
 package dev.conduit.localstack.mongo;
 
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
@@ -50,6 +51,12 @@ public final class DurableH2Backend extends H2Backend {
             store.closeImmediately();
             throw e;
         }
+    }
+
+    /** Collections whose lookups use an index where the query pins its fields ({@link IndexPlanner}). */
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return PlannedH2Database.open(databaseName, getMvStore(), getCursorRegistry());
     }
 
     @Override

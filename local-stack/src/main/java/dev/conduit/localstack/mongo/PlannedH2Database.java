@@ -1,0 +1,95 @@
+package dev.conduit.localstack.mongo;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+import java.util.List;
+
+/**
+ * mongo-java-server's H2 database whose collections look documents up through {@link IndexPlanner}.
+ * The store layout (map names) is H2Database's own, so a data file written before reads the same.
+ */
+final class PlannedH2Database extends H2Database {
+
+    /** H2Database's map name prefixes (package-private there). */
+    private static final String DATA_PREFIX = "databases.";
+    private static final String META_PREFIX = "meta.";
+
+    /**
+     * Set before H2Database's constructor opens the existing collections (which calls
+     * {@link #openOrCreateCollection} before this class's fields are assigned).
+     */
+    private static final ThreadLocal<MVStore> OPENING = new ThreadLocal<>();
+
+    private MVStore store;
+
+    private PlannedH2Database(String databaseName, MVStore store, CursorRegistry cursorRegistry) {
+        super(databaseName, store, cursorRegistry);
+        this.store = store;
+    }
+
+    static PlannedH2Database open(String databaseName, MVStore store, CursorRegistry cursorRegistry) {
+        OPENING.set(store);
+        try {
+            return new PlannedH2Database(databaseName, store, cursorRegistry);
+        } finally {
+            OPENING.remove();
+        }
+    }
+
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+        MVStore mvStore = store != null ? store : OPENING.get();
+        String fullName = getFullCollectionNamespace(collectionName);
+        MVMap<Object, Document> dataMap = mvStore.openMap(DATA_PREFIX + fullName);
+        MVMap<String, Object> metaMap = mvStore.openMap(META_PREFIX + fullName);
+        return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+    }
+
+    /** A non-unique index is kept ({@link EqualityIndex}) instead of ignored. */
+    @Override
+    protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+        return new EqualityIndex<>(indexName, keys, sparse);
+    }
+
+    private static final class Collection extends H2Collection {
+
+        private final IndexPlanner<Object> planner = new IndexPlanner<>();
+
+        Collection(H2Database database, String collectionName, CollectionOptions options, MVMap<Object, Document> dataMap,
+                   MVMap<String, Object> metaMap, CursorRegistry cursorRegistry) {
+            super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+        }
+
+        @Override
+        public void addIndex(Index<Object> index) {
+            super.addIndex(index);
+            planner.added(index);
+        }
+
+        @Override
+        public void dropIndex(String indexName) {
+            super.dropIndex(indexName);
+            planner.dropped(indexName);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            Iterable<Object> candidates = planner.candidates(query);
+            if (candidates == null) {
+                return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            }
+            return matchDocuments(query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.conduit.localstack.mongo;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex;
+import de.bwaldvogel.mongo.bson.Document;
+import org.bson.conversions.Bson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class IndexPlannerTest {
+
+    private static final String A = "id-a";
+    private static final String B = "id-b";
+
+    /** The planner's own decisions: which queries an index serves, and which documents it proposes. */
+    @Test
+    void pinnedFieldsAreLookedUpAndEverythingElseScans() {
+        MemoryUniqueIndex id = new MemoryUniqueIndex("_id_", List.of(new IndexKey("_id", true)), false);
+        MemoryUniqueIndex slug = new MemoryUniqueIndex("slug_unique", List.of(new IndexKey("slug", true)), true);
+        IndexPlanner<Integer> planner = new IndexPlanner<>();
+        planner.added(id);
+        planner.added(slug);
+        id.add(new Document("_id", A).append("slug", "a"), 0, null);
+        slug.add(new Document("_id", A).append("slug", "a"), 0, null);
+        id.add(new Document("_id", B).append("slug", "b"), 1, null);
+        slug.add(new Document("_id", B).append("slug", "b"), 1, null);
+
+        assertEquals(List.of(0), positions(planner, new Document("_id", A).append("version", 3)));
+        assertEquals(List.of(1), positions(planner, new Document("$and",
+                List.of(new Document("slug", "b"), new Document("deleted", false)))));
+        assertEquals(List.of(1), positions(planner, new Document("_id", new Document("$eq", B))
+                .append("$or", List.of(new Document("lease", new Document("$exists", false))))));
+        assertEquals(List.of(0, 1), positions(planner, new Document("_id", new Document("$in", List.of(A, B)))
+                .append("deleted", false)));
+        assertEquals(List.of(), positions(planner, new Document("slug", "missing").append("deleted", false)));
+
+        // nothing pinned, or pinned in a way an index lookup does not answer: the server scans
+        assertNull(planner.candidates(new Document("deleted", false)));
+        assertNull(planner.candidates(new Document("slug", null).append("deleted", false)));
+        assertNull(planner.candidates(new Document("slug", List.of("a")).append("deleted", false)));
+        assertNull(planner.candidates(new Document("$or", List.of(new Document("_id", A), new Document("_id", B)))));
+        assertNull(planner.candidates(new Document("_id", new Document("$gt", A)).append("x", 1)));
+        assertNull(planner.candidates(new Document()));
+
+        planner.dropped("slug_unique");
+        assertNull(planner.candidates(new Document("slug", "a").append("deleted", false)));
+    }
+
+    /** A non-unique index answers equality on a value or an array element, and {@code $exists} on its field. */
+    @Test
+    void aNonUniqueIndexIsKeptAndUsed() {
+        EqualityIndex<Integer> tags = new EqualityIndex<>("tags", List.of(new IndexKey("tags", true)), false);
+        EqualityIndex<Integer> pending = new EqualityIndex<>("pending", List.of(new IndexKey("pending.id", true)), true);
+        IndexPlanner<Integer> planner = new IndexPlanner<>();
+        planner.added(tags);
+        planner.added(pending);
+        Document first = new Document("_id", A).append("tags", List.of("x", "y")).append("pending", List.of(new Document("id", "e1")));
+        Document second = new Document("_id", B).append("tags", List.of("y")).append("pending", List.of());
+        tags.add(first, 0, null);
+        pending.add(first, 0, null);
+        tags.add(second, 1, null);
+        pending.add(second, 1, null);
+
+        assertEquals(List.of(0, 1), positions(planner, new Document("tags", "y").append("deleted", false)));
+        assertEquals(List.of(0), positions(planner, new Document("$and", List.of(new Document("tags", "x")))));
+        assertEquals(List.of(0), positions(planner, new Document("pending.id", new Document("$exists", true))));
+        assertNull(planner.candidates(new Document("pending.id", new Document("$exists", false))));
+
+        Document changed = new Document("_id", A).append("tags", List.of("z")).append("pending", List.of());
+        tags.updateInPlace(first, changed, 0, null);
+        pending.updateInPlace(first, changed, 0, null);
+        assertEquals(List.of(1), positions(planner, new Document("tags", "y")));
+        assertEquals(List.of(0), positions(planner, new Document("tags", "z")));
+        assertEquals(List.of(), positions(planner, new Document("pending.id", new Document("$exists", true))));
+        assertEquals(1, tags.remove(second));
+        assertEquals(List.of(), positions(planner, new Document("tags", "y")));
+    }
+
+    /** A reopened H2 file rebuilds its non-unique indexes from the documents. */
+    @Test
+    void aReopenedStoreRebuildsItsIndexes(@TempDir Path dir) {
+        Path file = dir.resolve("reopen.mv");
+        for (int round = 0; round < 2; round++) {
+            MongoBackend backend = DurableH2Backend.open(file, Durability.WRITE);
+            backend.version(ServerVersion.MONGO_5_0);
+            MongoServer server = new MongoServer(backend);
+            InetSocketAddress address = server.bind();
+            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+                MongoCollection<org.bson.Document> docs = client.getDatabase("planner").getCollection("docs");
+                if (round == 0) {
+                    docs.createIndex(Indexes.ascending("author"), new IndexOptions().name("author"));
+                    docs.insertMany(List.of(new org.bson.Document("_id", 1).append("author", "a"),
+                            new org.bson.Document("_id", 2).append("author", "b"), new org.bson.Document("_id", 3).append("author", "a")));
+                }
+                assertEquals(List.of(1, 3), docs.find(Filters.and(Filters.eq("author", "a"), Filters.gt("_id", 0)))
+                        .sort(Sorts.ascending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()));
+            } finally {
+                server.shutdownNow();
+                backend.close();
+            }
+        }
+    }
+
+    /**
+     * Through the wire, the planned backends answer every kind of query the services send exactly
+     * as mongo-java-server's scanning one does.
+     */
+    @Test
+    void answersAsTheScanningServerDoes(@TempDir Path dir) {
+        List<List<Object>> scanned = run(new MemoryBackend());
+        assertEquals(scanned, run(new PlannedMemoryBackend()));
+        assertEquals(scanned, run(DurableH2Backend.open(dir.resolve("planned.mv"), Durability.OFF)));
+    }
+
+    private static List<Integer> positions(IndexPlanner<Integer> planner, Document query) {
+        Iterable<Integer> found = planner.candidates(query);
+        assertNotNull(found, "no index used for " + query);
+        return StreamSupport.stream(found.spliterator(), false).sorted().toList();
+    }
+
+    private static List<List<Object>> run(MongoBackend backend) {
+        backend.version(ServerVersion.MONGO_5_0);
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoCollection<org.bson.Document> docs = client.getDatabase("planner").getCollection("docs");
+            docs.createIndex(Indexes.ascending("slug"), new IndexOptions().unique(true).name("slug_unique"));
+            docs.createIndex(Indexes.ascending("pending.id"), new IndexOptions().sparse(true).name("pending"));
+            docs.createIndex(Indexes.ascending("tags"), new IndexOptions().name("tags"));
+            docs.createIndex(Indexes.ascending("author"), new IndexOptions().name("author"));
+            List<org.bson.Document> seed = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                seed.add(new org.bson.Document("_id", i).append("slug", "s" + i).append("version", i % 4)
+                        .append("deleted", i % 5 == 0).append("tags", List.of("t" + i % 3, "all"))
+                        .append("createdAt", 1000 - i).append("author", "a" + i % 4)
+                        .append("pending", i % 6 == 0 ? List.of(new org.bson.Document("id", "e" + i)) : List.of()));
+            }
+            docs.insertMany(seed);
+            List<List<Object>> answers = new ArrayList<>();
+            Function<Bson, List<Object>> ids = filter -> docs.find(filter).sort(Sorts.ascending("_id"))
+                    .map(d -> d.get("_id")).into(new ArrayList<>());
+            answers.add(ids.apply(Filters.and(Filters.eq("slug", "s7"), Filters.eq("deleted", false))));
+            answers.add(ids.apply(Filters.and(Filters.eq("slug", "s10"), Filters.eq("deleted", false))));
+            answers.add(ids.apply(Filters.and(Filters.eq("_id", 3), Filters.eq("version", 3))));
+            answers.add(ids.apply(Filters.and(Filters.eq("_id", 3), Filters.eq("version", 2))));
+            answers.add(ids.apply(Filters.and(Filters.in("_id", 1, 2, 5, 99), Filters.eq("deleted", false))));
+            answers.add(ids.apply(Filters.and(Filters.eq("_id", 4), Filters.or(Filters.exists("lease", false),
+                    Filters.lt("lease", 5)))));
+            answers.add(ids.apply(Filters.and(Filters.eq("tags", "t1"), Filters.eq("deleted", false))));
+            answers.add(docs.find(Filters.and(Filters.in("_id", 1, 2, 3, 4, 6, 7), Filters.eq("deleted", false)))
+                    .sort(Sorts.descending("createdAt")).skip(1).limit(3).map(d -> d.get("_id")).into(new ArrayList<>()));
+            // conditional writes: an optimistic update that holds, one that lost its race, a lease
+            answers.add(List.of(docs.updateOne(Filters.and(Filters.eq("_id", 6), Filters.eq("version", 2),
+                    Filters.eq("deleted", false)), Updates.inc("version", 1)).getModifiedCount()));
+            answers.add(List.of(docs.updateOne(Filters.and(Filters.eq("_id", 6), Filters.eq("version", 2)),
+                    Updates.inc("version", 1)).getModifiedCount()));
+            org.bson.Document leased = docs.findOneAndUpdate(Filters.and(Filters.eq("_id", 8),
+                            Filters.or(Filters.exists("lease", false), Filters.lt("lease.until", 5))),
+                    Updates.set("lease", new org.bson.Document("until", 10)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+            answers.add(List.of(leased == null ? "none" : leased.get("lease", org.bson.Document.class).get("until")));
+            answers.add(List.of(docs.deleteOne(Filters.and(Filters.eq("_id", 10), Filters.eq("deleted", true)))
+                    .getDeletedCount()));
+            answers.add(List.of(docs.deleteOne(Filters.and(Filters.eq("_id", 11), Filters.eq("deleted", true)))
+                    .getDeletedCount()));
+            answers.add(ids.apply(Filters.and(Filters.eq("author", "a2"), Filters.eq("deleted", false))));
+            answers.add(ids.apply(Filters.and(Filters.in("author", "a1", "a3"), Filters.eq("tags", "t0"))));
+            answers.add(ids.apply(Filters.exists("pending.id")));
+            answers.add(ids.apply(Filters.exists("tags")));
+            docs.updateOne(Filters.eq("_id", 9), Updates.set("tags", List.of()));
+            answers.add(ids.apply(Filters.exists("tags")));
+            docs.updateOne(Filters.eq("_id", 12), Updates.pull("pending", Filters.in("id", List.of("e12"))));
+            docs.updateOne(Filters.eq("_id", 13), Updates.combine(Updates.set("author", "a2"),
+                    Updates.push("pending", new org.bson.Document("id", "e13"))));
+            docs.deleteOne(Filters.eq("_id", 14));
+            answers.add(ids.apply(Filters.exists("pending.id")));
+            answers.add(ids.apply(Filters.eq("author", "a2")));
+            answers.add(ids.apply(Filters.eq("author", "a1")));
+            answers.add(ids.apply(Filters.empty()));
+            answers.add(ids.apply(Filters.eq("version", 3)));
+            return answers;
+        } finally {
+            server.shutdownNow();
+            backend.close();
+        }
+    }
+}
