@@ -1,43 +1,81 @@
 package dev.conduit.localstack.mongo;
 
 import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.DefaultQueryMatcher;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
-import de.bwaldvogel.mongo.backend.DefaultQueryMatcher;
 import de.bwaldvogel.mongo.backend.QueryMatcher;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A non-unique index for mongo-java-server, which otherwise accepts such an index and ignores it
- * (every query on the field then scans the collection). It answers equality lookups
- * ({@code {field: value}}, also on an element of an array field) and, on a single field,
- * {@code {field: {$exists: true}}}; {@link IndexPlanner} hands it the part of a query it can
- * answer, and the server's matcher checks the whole query on the documents it proposes, so a
- * lookup only ever has to propose a superset of the matches. Kept in memory and rebuilt from the
- * documents when the store opens (the server builds an empty index on registration).
+ * (every query on its fields then scans the collection and sorts in memory). Like a MongoDB
+ * B-tree index it answers:
+ * <ul>
+ *   <li>equality on a prefix of its fields ({@code {articleId: a}} on {@code (articleId, _id)};
+ *       on an array field, equality with one of its elements);</li>
+ *   <li>{@code {field: {$exists: true}}} on a single-field index (the relay's sweep);</li>
+ *   <li>the documents of such a prefix in the order of the fields after it, ascending or
+ *       descending as declared or all reversed, so a sorted, limited query reads only the
+ *       documents it returns ({@link IndexPlanner#candidates}).</li>
+ * </ul>
+ * {@link IndexPlanner} hands it the part of a query it can answer, and the server's matcher checks
+ * the whole query on the documents it proposes, so a lookup only ever has to propose a superset of
+ * the matches. Kept in memory and rebuilt from the documents when the store opens (the server
+ * fills an empty index on registration).
  */
 final class EqualityIndex<P> extends Index<P> {
-
-    private record Entry<P>(P position, Set<KeyValue> keys, boolean present) {
-    }
 
     private static final QueryMatcher MATCHER = new DefaultQueryMatcher();
     private static final Document EXISTS = new Document("$exists", true);
 
-    private final Map<KeyValue, Set<P>> byKey = new HashMap<>();
+    /** One key of one document: its values for every field, and where the document is. */
+    private record Item<P>(KeyValue key, P position) {
+    }
+
+    private record Entry<P>(P position, Set<KeyValue> keys, boolean present) {
+    }
+
+    /** Per prefix length (index 0: one field), the documents under each prefix, in index order. */
+    private final List<Map<KeyValue, NavigableSet<Item<P>>>> byPrefix = new ArrayList<>();
     private final Map<Object, Entry<P>> byId = new HashMap<>();
     private final Set<P> present = new LinkedHashSet<>();
+    /** Per field: whether some document held an array there (then its order is not a plain value order). */
+    private final boolean[] multikey;
+    private final Comparator<Item<P>> order;
 
     EqualityIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
+        for (int i = 0; i < keys.size(); i++) {
+            byPrefix.add(new HashMap<>());
+        }
+        this.multikey = new boolean[keys.size()];
+        Comparator<Item<P>> byFields = (a, b) -> {
+            for (int i = 0; i < keys.size(); i++) {
+                Comparator<Object> values = keys.get(i).isAscending() ? ValueComparator.asc() : ValueComparator.desc();
+                int c = values.compare(a.key().get(i), b.key().get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        };
+        this.order = byFields.thenComparing(item -> item.position(), ValueComparator.asc());
     }
 
     @Override
@@ -60,7 +98,16 @@ final class EqualityIndex<P> extends Index<P> {
         if (previous != null) {
             forget(previous);
         }
-        keys.forEach(key -> byKey.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(position));
+        for (int i = 0; i < multikey.length; i++) {
+            if (Utils.getSubdocumentValueCollectionAware(document, getKeys().get(i).getKey()) instanceof Collection<?>) {
+                multikey[i] = true;
+            }
+        }
+        for (KeyValue key : keys) {
+            for (int length = 1; length <= key.size(); length++) {
+                byPrefix.get(length - 1).computeIfAbsent(prefix(key, length), k -> new TreeSet<>(order)).add(new Item<>(key, position));
+            }
+        }
         if (has) {
             present.add(position);
         }
@@ -78,35 +125,142 @@ final class EqualityIndex<P> extends Index<P> {
 
     private void forget(Entry<P> entry) {
         for (KeyValue key : entry.keys()) {
-            Set<P> positions = byKey.get(key);
-            if (positions != null && positions.remove(entry.position()) && positions.isEmpty()) {
-                byKey.remove(key);
+            for (int length = 1; length <= key.size(); length++) {
+                Map<KeyValue, NavigableSet<Item<P>>> level = byPrefix.get(length - 1);
+                KeyValue prefix = prefix(key, length);
+                NavigableSet<Item<P>> items = level.get(prefix);
+                if (items != null && items.remove(new Item<>(key, entry.position())) && items.isEmpty()) {
+                    level.remove(prefix);
+                }
             }
         }
         present.remove(entry.position());
     }
 
-    @Override
-    public synchronized boolean canHandle(Document query) {
-        if (!query.keySet().equals(Set.copyOf(keys()))) {
-            return false;
-        }
-        if (keys().size() == 1 && isExistsTrue(query.get(keys().get(0)))) {
-            return true;
-        }
-        return query.values().stream().allMatch(v -> v != null && !(v instanceof Document) && !(v instanceof Collection<?>));
+    private static KeyValue prefix(KeyValue key, int length) {
+        return new KeyValue(key.stream().limit(length).toList());
     }
 
+    /** How many leading fields {@code query} pins with plain values (0: none), counting from the first. */
+    int pinnedPrefix(Document query) {
+        int length = 0;
+        for (String field : keys()) {
+            Object value = query.get(field);
+            if (value == null || value instanceof Document || value instanceof Collection<?>) {
+                break;
+            }
+            length++;
+        }
+        return length;
+    }
+
+    /** The plain values of the first {@code length} fields in {@code query}, normalized as the index holds them. */
+    private KeyValue lookup(Document query, int length) {
+        return new KeyValue(keys().subList(0, length).stream().map(query::get).toList()).normalized();
+    }
+
+    @Override
+    public synchronized boolean canHandle(Document query) {
+        if (keys().size() == 1 && query.size() == 1 && isExistsTrue(query.get(keys().get(0)))) {
+            return true;
+        }
+        int pinned = pinnedPrefix(query);
+        return pinned > 0 && query.size() == pinned;
+    }
+
+    /** The documents whose first fields equal {@code query}'s (or, on one field, that have it), in no particular order. */
     @Override
     public synchronized Iterable<P> getPositions(Document query) {
         if (keys().size() == 1 && isExistsTrue(query.get(keys().get(0)))) {
             return List.copyOf(present);
         }
-        Set<P> found = new LinkedHashSet<>();
-        for (KeyValue key : getKeyValues(query)) {
-            found.addAll(byKey.getOrDefault(key, Set.of()));
+        return distinct(items(query), false);
+    }
+
+    /** How many entries {@link #getPositions} would go through (an upper bound of the documents). */
+    synchronized int estimate(Document query) {
+        if (keys().size() == 1 && isExistsTrue(query.get(keys().get(0)))) {
+            return present.size();
         }
-        return List.copyOf(found);
+        return items(query).size();
+    }
+
+    private NavigableSet<Item<P>> items(Document query) {
+        int length = pinnedPrefix(query);
+        NavigableSet<Item<P>> items = byPrefix.get(length - 1).get(lookup(query, length));
+        return items == null ? new TreeSet<>(order) : items;
+    }
+
+    /**
+     * Whether the documents of {@code query}'s pinned prefix, in index order, are sorted as
+     * {@code orderBy} asks: its fields are the ones after the prefix, in order, all in the declared
+     * directions ({@code 1}) or all reversed ({@code -1}); 0 when not, or when a sorted field held
+     * an array.
+     */
+    synchronized int sortDirection(Document query, Document orderBy) {
+        int pinned = pinnedPrefix(query);
+        if (pinned == 0 || orderBy == null || orderBy.isEmpty() || orderBy.size() > keys().size() - pinned) {
+            return 0;
+        }
+        int direction = 0;
+        int i = pinned;
+        for (Map.Entry<String, Object> sort : orderBy.entrySet()) {
+            IndexKey key = getKeys().get(i);
+            if (!key.getKey().equals(sort.getKey()) || !(sort.getValue() instanceof Number n) || multikey[i]) {
+                return 0;
+            }
+            boolean ascending = n.doubleValue() > 0;
+            int here = ascending == key.isAscending() ? 1 : -1;
+            if (direction != 0 && here != direction) {
+                return 0;
+            }
+            direction = here;
+            i++;
+        }
+        return direction;
+    }
+
+    /** The documents of {@code query}'s pinned prefix in index order (reversed for {@code direction} -1), read lazily. */
+    synchronized Iterable<P> ordered(Document query, int direction) {
+        List<Item<P>> snapshot = new ArrayList<>(items(query));
+        if (direction < 0) {
+            java.util.Collections.reverse(snapshot);
+        }
+        return distinct(snapshot, true);
+    }
+
+    private Iterable<P> distinct(Collection<Item<P>> items, boolean lazy) {
+        if (!lazy) {
+            Set<P> positions = new LinkedHashSet<>();
+            items.forEach(item -> positions.add(item.position()));
+            return List.copyOf(positions);
+        }
+        return () -> new Iterator<>() {
+            private final Iterator<Item<P>> source = items.iterator();
+            private final Set<P> seen = new java.util.HashSet<>();
+            private P next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && source.hasNext()) {
+                    P candidate = source.next().position();
+                    if (seen.add(candidate)) {
+                        next = candidate;
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public P next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                P result = next;
+                next = null;
+                return result;
+            }
+        };
     }
 
     private static boolean isExistsTrue(Object condition) {
@@ -141,7 +295,7 @@ final class EqualityIndex<P> extends Index<P> {
 
     @Override
     public synchronized void drop() {
-        byKey.clear();
+        byPrefix.forEach(Map::clear);
         byId.clear();
         present.clear();
     }

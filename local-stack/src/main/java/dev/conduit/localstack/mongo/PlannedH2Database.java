@@ -3,12 +3,15 @@ package dev.conduit.localstack.mongo;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -55,6 +58,13 @@ final class PlannedH2Database extends H2Database {
         return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
 
+    /** {@code countDocuments} through the collection's count ({@link CountCommand}). */
+    @Override
+    public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+        Document count = CountCommand.answer(getDatabaseName(), command, query, name -> resolveCollection(name, false));
+        return count != null ? count : super.handleCommand(channel, command, query, databaseResolver, oplog);
+    }
+
     /** A non-unique index is kept ({@link EqualityIndex}) instead of ignored. */
     @Override
     protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
@@ -85,11 +95,23 @@ final class PlannedH2Database extends H2Database {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
                                              Document fieldSelector) {
-            Iterable<Object> candidates = planner.candidates(query);
-            if (candidates == null) {
+            IndexPlanner.Plan<Object> plan = orderBy != null && orderBy.containsKey("$natural") ? null
+                    : planner.plan(query, orderBy, limit > 0 ? numberToSkip + limit : 0);
+            if (plan == null) {
                 return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
-            return matchDocuments(query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            return matchDocuments(query, plan.positions(), plan.sorted() ? null : orderBy, numberToSkip, limit, batchSize,
+                    fieldSelector);
+        }
+
+        @Override
+        public int count(Document query, int skip, int limit) {
+            int covered = planner.coveredCount(query);
+            if (covered < 0) {
+                return super.count(query, skip, limit);
+            }
+            int count = Math.max(0, covered - Math.max(skip, 0));
+            return limit > 0 ? Math.min(limit, count) : count;
         }
     }
 }

@@ -2,12 +2,15 @@ package dev.conduit.localstack.mongo;
 
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 
 import java.util.List;
 
@@ -21,6 +24,13 @@ final class PlannedMemoryDatabase extends MemoryDatabase {
     @Override
     protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
         return new Collection(this, collectionName, options, cursorRegistry);
+    }
+
+    /** {@code countDocuments} through the collection's count ({@link CountCommand}). */
+    @Override
+    public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
+        Document count = CountCommand.answer(getDatabaseName(), command, query, name -> resolveCollection(name, false));
+        return count != null ? count : super.handleCommand(channel, command, query, databaseResolver, oplog);
     }
 
     /** A non-unique index is kept ({@link EqualityIndex}) instead of ignored. */
@@ -52,11 +62,23 @@ final class PlannedMemoryDatabase extends MemoryDatabase {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
                                              Document fieldSelector) {
-            Iterable<Integer> candidates = planner.candidates(query);
-            if (candidates == null) {
+            IndexPlanner.Plan<Integer> plan = orderBy != null && orderBy.containsKey("$natural") ? null
+                    : planner.plan(query, orderBy, limit > 0 ? numberToSkip + limit : 0);
+            if (plan == null) {
                 return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
-            return matchDocuments(query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            return matchDocuments(query, plan.positions(), plan.sorted() ? null : orderBy, numberToSkip, limit, batchSize,
+                    fieldSelector);
+        }
+
+        @Override
+        public int count(Document query, int skip, int limit) {
+            int covered = planner.coveredCount(query);
+            if (covered < 0) {
+                return super.count(query, skip, limit);
+            }
+            int count = Math.max(0, covered - Math.max(skip, 0));
+            return limit > 0 ? Math.min(limit, count) : count;
         }
     }
 }

@@ -101,6 +101,30 @@ class IndexPlannerTest {
         assertEquals(List.of(), positions(planner, new Document("tags", "y")));
     }
 
+    /** A sorted, limited query on an index's leading fields reads in index order; a count it covers reads no document. */
+    @Test
+    void anIndexYieldsOrderAndCounts() {
+        EqualityIndex<Integer> live = new EqualityIndex<>("deleted_createdAt",
+                List.of(new IndexKey("deleted", true), new IndexKey("createdAt", false), new IndexKey("_id", false)), false);
+        IndexPlanner<Integer> planner = new IndexPlanner<>();
+        planner.added(live);
+        for (int i = 0; i < 6; i++) {
+            live.add(new Document("_id", i).append("deleted", i == 2).append("createdAt", 100 + (i % 3)), i, null);
+        }
+        Document newestFirst = new Document("createdAt", -1).append("_id", -1);
+        Document query = new Document("$and", List.of(new Document(), new Document("deleted", false)));
+        IndexPlanner.Plan<Integer> plan = planner.plan(query, newestFirst, 3);
+        assertEquals(true, plan.sorted());
+        assertEquals(List.of(5, 4, 1, 3, 0), StreamSupport.stream(plan.positions().spliterator(), false).toList());
+        IndexPlanner.Plan<Integer> reversed = planner.plan(query, new Document("createdAt", 1).append("_id", 1), 3);
+        assertEquals(List.of(0, 3, 1, 4, 5), StreamSupport.stream(reversed.positions().spliterator(), false).toList());
+        assertEquals(false, planner.plan(query, new Document("createdAt", 1).append("_id", -1), 3).sorted());
+        assertEquals(false, planner.plan(query, newestFirst, 0).sorted());
+        assertEquals(5, planner.coveredCount(query));
+        assertEquals(1, planner.coveredCount(new Document("deleted", true)));
+        assertEquals(-1, planner.coveredCount(new Document("deleted", false).append("title", "x")));
+    }
+
     /** A reopened H2 file rebuilds its non-unique indexes from the documents. */
     @Test
     void aReopenedStoreRebuildsItsIndexes(@TempDir Path dir) {
@@ -202,6 +226,33 @@ class IndexPlannerTest {
             answers.add(ids.apply(Filters.eq("author", "a2")));
             answers.add(ids.apply(Filters.eq("author", "a1")));
             answers.add(ids.apply(Filters.empty()));
+            // sorted pages, as the article list and the comments read them (index order, early stop)
+            docs.createIndex(Indexes.compoundIndex(Indexes.ascending("deleted"), Indexes.descending("createdAt", "_id")),
+                    new IndexOptions().name("deleted_createdAt"));
+            docs.createIndex(Indexes.compoundIndex(Indexes.ascending("tags", "deleted"), Indexes.descending("createdAt", "_id")),
+                    new IndexOptions().name("tags_createdAt"));
+            docs.createIndex(Indexes.ascending("author", "_id"), new IndexOptions().name("author_id"));
+            for (int skip : new int[] {0, 3, 20}) {
+                answers.add(docs.find(Filters.and(Filters.empty(), Filters.eq("deleted", false)))
+                        .sort(Sorts.descending("createdAt", "_id")).skip(skip).limit(5).map(d -> d.get("_id")).into(new ArrayList<>()));
+                answers.add(docs.find(Filters.and(Filters.eq("tags", "t1"), Filters.eq("deleted", false)))
+                        .sort(Sorts.descending("createdAt", "_id")).skip(skip).limit(3).map(d -> d.get("_id")).into(new ArrayList<>()));
+                answers.add(docs.find(Filters.and(Filters.eq("author", "a2"), Filters.eq("deleted", false)))
+                        .sort(Sorts.ascending("_id")).skip(skip).limit(4).map(d -> d.get("_id")).into(new ArrayList<>()));
+                answers.add(docs.find(Filters.eq("author", "a2")).sort(Sorts.descending("_id")).skip(skip).limit(4)
+                        .map(d -> d.get("_id")).into(new ArrayList<>()));
+            }
+            answers.add(docs.find(Filters.eq("deleted", false)).sort(Sorts.ascending("createdAt")).limit(4)
+                    .map(d -> d.get("_id")).into(new ArrayList<>()));
+            // countDocuments: answered by the index alone, through it, or by a scan
+            answers.add(List.of(docs.countDocuments(Filters.and(Filters.empty(), Filters.eq("deleted", false))),
+                    docs.countDocuments(Filters.eq("deleted", true)),
+                    docs.countDocuments(Filters.and(Filters.eq("tags", "t2"), Filters.eq("deleted", false))),
+                    docs.countDocuments(Filters.and(Filters.eq("author", "a1"), Filters.eq("deleted", false))),
+                    docs.countDocuments(Filters.eq("version", 1)),
+                    docs.countDocuments(Filters.eq("tags", "nothing")),
+                    docs.countDocuments(Filters.eq("deleted", false), new com.mongodb.client.model.CountOptions().skip(2).limit(5)),
+                    docs.countDocuments()));
             answers.add(ids.apply(Filters.eq("version", 3)));
             return answers;
         } finally {
