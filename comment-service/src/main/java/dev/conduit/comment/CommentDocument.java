@@ -1,6 +1,7 @@
 package dev.conduit.comment;
 
 import dev.conduit.support.outbox.PendingEvent;
+import dev.conduit.support.outbox.RelayLease;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 import org.bson.codecs.pojo.annotations.BsonId;
 
@@ -32,4 +33,6 @@ public class CommentDocument {
     public Instant updatedAt;
     public long version;
     public List<PendingEvent> pendingEvents = new ArrayList<>();
+    /** Set only by the first insert (the outbox relay's, so it sends the first event without a lease write of its own). */
+    public RelayLease relayLease;
 }

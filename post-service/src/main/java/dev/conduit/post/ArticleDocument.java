@@ -1,6 +1,7 @@
 package dev.conduit.post;
 
 import dev.conduit.support.outbox.PendingEvent;
+import dev.conduit.support.outbox.RelayLease;
 import io.quarkus.mongodb.panache.common.MongoEntity;
 import org.bson.types.ObjectId;
 
@@ -32,4 +33,6 @@ public class ArticleDocument {
     public Instant updatedAt;
     public long version;
     public List<PendingEvent> pendingEvents = new ArrayList<>();
+    /** Set only by the first insert (the outbox relay's, so it sends the first event without a lease write of its own). */
+    public RelayLease relayLease;
 }

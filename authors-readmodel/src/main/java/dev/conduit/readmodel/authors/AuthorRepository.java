@@ -25,11 +25,14 @@ public class AuthorRepository implements ReactivePanacheMongoRepositoryBase<Auth
     }
 
     public Uni<AuthorDocument> findByUsername(String username) {
-        return find("usernameKey", username.toLowerCase(Locale.ROOT)).firstResult();
+        return mongoCollection().find(Filters.eq("usernameKey", username.toLowerCase(Locale.ROOT)), new FindOptions().limit(1))
+                .collect().first();
     }
 
     public Uni<List<AuthorDocument>> findByIds(Collection<String> ids) {
-        return list("_id in ?1", List.copyOf(ids));
+        // a filter, not a Panache query string: no query parsing on every article view
+        return mongoCollection().find(ids.size() == 1 ? Filters.eq("_id", ids.iterator().next()) : Filters.in("_id", ids))
+                .collect().asList();
     }
 
     /** The user's token cut-off, reading that one field (a user's follow list can be long). */

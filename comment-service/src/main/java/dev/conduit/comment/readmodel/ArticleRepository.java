@@ -4,11 +4,12 @@ import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepositoryBase;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,7 +27,9 @@ public class ArticleRepository implements ReactivePanacheMongoRepositoryBase<Art
 
     /** The live article under {@code slug}; the most recently changed one if two claim it. */
     public Uni<ArticleDocument> findLiveBySlug(String slug) {
-        return find("slug = ?1 and deleted = ?2", Sort.descending("changedAt"), slug, false).firstResult();
+        return mongoCollection().find(Filters.and(Filters.eq("slug", slug), Filters.eq("deleted", false)),
+                        new FindOptions().sort(Sorts.descending("changedAt")).limit(1))
+                .collect().first();
     }
 
     /**

@@ -76,7 +76,7 @@ public class CommentService {
     public Uni<CommentView> add(String slug, Caller caller, String body) {
         return locator.bySlug(slug)
                 .chain(article -> store(article, caller, body, 1))
-                .invoke(comment -> relay.publishSoon(comment.id))
+                .invoke(comment -> relay.publishNewSoon(comment.id, comment.pendingEvents))
                 .chain(this::unlessArticleWentMeanwhile)
                 .chain(comment -> views(List.of(comment), caller))
                 .map(views -> views.get(0));
@@ -113,6 +113,7 @@ public class CommentService {
         comment.version = 1;
         // keyed by the article: one article's comment events stay in one partition, in order
         comment.pendingEvents.add(events.of(new CommentAdded(id, article.id, caller.id(), body), 1).keyedBy(article.id));
+        comment.relayLease = relay.newLease();
         return comment;
     }
 

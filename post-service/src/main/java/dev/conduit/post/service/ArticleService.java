@@ -144,11 +144,13 @@ public class ArticleService {
         article.createdAt = ArticleRepository.now();
         article.updatedAt = article.createdAt;
         article.version = 1;
-        return freeSlug(Slugs.of(article.title), null)
-                .chain(slug -> insert(article, slug, 1))
-                .invoke(saved -> relay.publishSoon(saved.id))
+        // no read for a free slug first: the unique index decides, and a taken slug costs one refused insert
+        String base = Slugs.of(article.title);
+        return insert(article, Slugs.isReserved(base) ? Slugs.withSuffix(base) : base, 1)
+                .invoke(saved -> relay.publishNewSoon(saved.id, saved.pendingEvents))
                 .call(saved -> saved.tagList.isEmpty() ? Uni.createFrom().voidItem() : popularTags.invalidateAll())
-                .chain(saved -> view(saved, caller));
+                // the author's own new article: nobody follows themselves, nobody has favorited it yet
+                .chain(saved -> views(List.of(saved), caller, Set.of(), false).map(list -> list.get(0)));
     }
 
     /**
@@ -159,6 +161,7 @@ public class ArticleService {
     private Uni<ArticleDocument> insert(ArticleDocument article, String slug, int attempt) {
         article.slug = slug;
         article.pendingEvents = new ArrayList<>(List.of(published(article)));
+        article.relayLease = relay.newLease();
         return articles.persist(article)
                 .onFailure(ArticleRepository::isDuplicateSlug).recoverWithUni(taken -> attempt < SLUG_ATTEMPTS
                         ? insert(article, Slugs.withSuffix(Slugs.of(article.title)), attempt + 1)
@@ -337,6 +340,11 @@ public class ArticleService {
     }
 
     private Uni<List<ArticleView>> views(List<ArticleDocument> list, Caller caller, Set<String> knownFollowing) {
+        return views(list, caller, knownFollowing, true);
+    }
+
+    private Uni<List<ArticleView>> views(List<ArticleDocument> list, Caller caller, Set<String> knownFollowing,
+                                         boolean mayBeFavorited) {
         if (list.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -346,7 +354,7 @@ public class ArticleService {
         Uni<Set<String>> following = caller == null ? Uni.createFrom().item(Set.of())
                 : knownFollowing != null ? Uni.createFrom().item(knownFollowing) : following(caller);
         // reads never load favoritedBy (it grows with the article's popularity): ask for this reader only
-        Uni<Set<String>> favorited = caller == null ? Uni.createFrom().item(Set.of())
+        Uni<Set<String>> favorited = caller == null || !mayBeFavorited ? Uni.createFrom().item(Set.of())
                 : favorites.favoritedAmong(list.stream().map(a -> a.id.toHexString()).toList(), caller.id());
         return Uni.combine().all().unis(byId, following, favorited).asTuple().map(t -> list.stream().map(a -> new ArticleView(a,
                 t.getItem1().get(a.authorId),

@@ -10,4 +10,7 @@ import java.util.List;
 public class OutboxDocument {
 
     public List<PendingEvent> pendingEvents = new ArrayList<>();
+
+    /** A tombstone ({@link OutboxRelay#TOMBSTONE}): removed once its last event is out. */
+    public boolean deleted;
 }

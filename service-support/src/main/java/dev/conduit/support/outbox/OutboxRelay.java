@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Publishes the events that aggregates hold in their {@code pendingEvents} array, in order, keyed by
- * aggregate id (or the event's own {@code key}), and removes each ({@code $pull} by event id) only after Kafka acknowledged it.
+ * aggregate id (or the event's own {@code key}), and removes them ({@code $pull} by event id) only after Kafka acknowledged them.
  *
  * <p>One aggregate is relayed by one loop at a time: inside an instance a request counter
  * serialises loops, across instances a short lease in the document does, so an aggregate's events
@@ -102,6 +103,26 @@ public final class OutboxRelay {
         return loop(id, requested);
     }
 
+    /**
+     * A lease held by this relay, to store as {@code relayLease} in an aggregate's first insert; then
+     * {@link #publishNewSoon} sends the events it was inserted with, without a lease write or a read.
+     */
+    public RelayLease newLease() {
+        return new RelayLease(owner, Date.from(Instant.now().plus(leaseTime)));
+    }
+
+    /**
+     * Relays the events of aggregate {@code id}, just inserted with {@link #newLease()} and
+     * {@code events} as its pending events; then goes on as {@link #publish} if more was requested
+     * meanwhile. Never fails: what is not sent stays pending (and the lease expires).
+     */
+    public void publishNewSoon(Object id, List<PendingEvent> events) {
+        int requested = requests.merge(id, 1, Integer::sum);
+        Uni<Void> relay = requested > 1 ? Uni.createFrom().voidItem()
+                : after(sendAndRelease(id, events, false), id, requested);
+        relay.subscribe().with(ignored -> { }, e -> LOG.warn("relay of " + id + " failed", e));
+    }
+
     /** {@link #publish} without waiting: requests never wait for Kafka. */
     public void publishSoon(Object id) {
         publish(id).subscribe().with(ignored -> { }, e -> LOG.warn("relay of " + id + " failed", e));
@@ -143,7 +164,12 @@ public final class OutboxRelay {
     }
 
     private Uni<Void> loop(Object id, int seen) {
-        return drain(id)
+        return after(drain(id), id, seen);
+    }
+
+    /** Runs {@code relay}, then another loop if requests for {@code id} came in meanwhile. */
+    private Uni<Void> after(Uni<Void> relay, Object id, int seen) {
+        return relay
                 .onFailure().recoverWithItem(e -> {
                     behind = true;
                     LOG.warnf("relaying events of %s failed, they stay pending: %s", id, e.getMessage());
@@ -156,8 +182,10 @@ public final class OutboxRelay {
     }
 
     /**
-     * Takes the lease, publishes the pending events one after the other, releases the lease; removes
-     * the document when it is a tombstone with nothing left to send.
+     * Takes the lease (reading the pending events in the same call), publishes them one after the
+     * other, then in one update removes what Kafka acknowledged and releases the lease; removes the
+     * document when it is a tombstone with nothing left to send. Two writes per drain whatever the
+     * number of events, and no query that the store cannot answer by the {@code _id} index.
      */
     private Uni<Void> drain(Object id) {
         Date now = new Date();
@@ -165,23 +193,48 @@ public final class OutboxRelay {
                 Filters.eq(LEASE + ".owner", owner));
         Document lease = new Document("owner", owner).append("until", Date.from(Instant.now().plus(leaseTime)));
         return outboxes.findOneAndUpdate(Filters.and(Filters.eq("_id", id), leaseFree), Updates.set(LEASE, lease),
-                        new FindOneAndUpdateOptions().projection(Projections.include(PENDING)).returnDocument(ReturnDocument.AFTER))
+                        new FindOneAndUpdateOptions().projection(Projections.include(PENDING, TOMBSTONE))
+                                .returnDocument(ReturnDocument.AFTER))
                 .chain(outbox -> {
                     if (outbox == null) {
                         // gone, or another instance holds the lease and relays it
                         return Uni.createFrom().voidItem();
                     }
-                    return Multi.createFrom().iterable(outbox.pendingEvents == null ? List.<PendingEvent>of() : outbox.pendingEvents)
-                            .onItem().transformToUniAndConcatenate(event -> send(id, event))
-                            .collect().last()
-                            // expire the lease rather than $unset it: a document whose fields come and go
-                            // while it is being read makes the MongoDB-wire imitation drop the connection
-                            .eventually(() -> collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq(LEASE + ".owner", owner)),
-                                    Updates.set(LEASE + ".until", new Date(0))))
-                            .chain(() -> collection.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq(TOMBSTONE, true),
-                                    nothingPending())))
-                            .replaceWithVoid();
+                    return sendAndRelease(id, outbox.pendingEvents == null ? List.of() : outbox.pendingEvents, outbox.deleted);
                 });
+    }
+
+    /**
+     * Under the lease: publishes {@code pending} one after the other, then removes what Kafka
+     * acknowledged and releases the lease in one update; removes a tombstone whose events all went.
+     */
+    private Uni<Void> sendAndRelease(Object id, List<PendingEvent> pending, boolean tombstone) {
+        List<String> sent = new ArrayList<>(pending.size());
+        return Multi.createFrom().iterable(pending)
+                .onItem().transformToUniAndConcatenate(event -> send(id, event).invoke(() -> sent.add(event.eventId)))
+                .collect().last()
+                // what went out is removed even when a later send failed, so it is not sent twice
+                .eventually(() -> release(id, sent))
+                .chain(() -> tombstone && sent.size() == pending.size()
+                        ? collection.deleteOne(Filters.and(Filters.eq("_id", id), Filters.eq(TOMBSTONE, true),
+                                nothingPending())).replaceWithVoid()
+                        : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Removes the events Kafka acknowledged and releases the lease, in one update while this relay
+     * still holds the lease; if it expired meanwhile (and another relay may hold it now), only
+     * removes them. The lease is expired rather than {@code $unset}: a document whose fields come
+     * and go while it is being read makes the MongoDB-wire imitation drop the connection.
+     */
+    private Uni<Void> release(Object id, List<String> sent) {
+        Bson pull = Updates.pull(PENDING, Filters.in("eventId", sent));
+        Bson expire = Updates.set(LEASE + ".until", new Date(0));
+        Bson update = sent.isEmpty() ? expire : Updates.combine(pull, expire);
+        return collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq(LEASE + ".owner", owner)), update)
+                .chain(result -> result.getMatchedCount() > 0 || sent.isEmpty() ? Uni.createFrom().voidItem()
+                        : collection.updateOne(Filters.eq("_id", id), pull).replaceWithVoid())
+                .replaceWithVoid();
     }
 
     private static Bson nothingPending() {
@@ -202,9 +255,6 @@ public final class OutboxRelay {
                         new RecordHeader("conduit-event-type", event.type.getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader("conduit-event-id", event.eventId.getBytes(StandardCharsets.UTF_8))))
                 .build();
-        return emitter.sendMessage(Message.of(value).addMetadata(metadata))
-                .chain(() -> collection.updateOne(Filters.eq("_id", id),
-                        Updates.pull(PENDING, new Document("eventId", event.eventId))))
-                .replaceWithVoid();
+        return emitter.sendMessage(Message.of(value).addMetadata(metadata));
     }
 }

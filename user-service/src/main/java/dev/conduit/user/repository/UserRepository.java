@@ -36,11 +36,11 @@ public class UserRepository implements ReactivePanacheMongoRepository<UserDocume
     }
 
     public Uni<UserDocument> findByEmail(String email) {
-        return find("emailKey", UserDocument.key(email)).firstResult();
+        return mongoCollection().find(Filters.eq("emailKey", UserDocument.key(email)), new FindOptions().limit(1)).collect().first();
     }
 
     public Uni<UserDocument> findByUsername(String username) {
-        return find("usernameKey", UserDocument.key(username)).firstResult();
+        return mongoCollection().find(Filters.eq("usernameKey", UserDocument.key(username)), new FindOptions().limit(1)).collect().first();
     }
 
     /**
