@@ -289,8 +289,9 @@ final class MonitoringChecks {
                                       Set<String> targetLabels, Map<String, Set<String>> catalogue) {
         List<String> out = new ArrayList<>();
         Map<String, String> labels = r.getLabels() == null ? Map.of() : r.getLabels();
-        if (!SEVERITIES.contains(labels.get("severity"))) {
-            out.add(where + ": label severity is " + labels.get("severity") + ", not one of " + new TreeSet<>(SEVERITIES));
+        String severity = labels.get("severity");
+        if (severity == null || !SEVERITIES.contains(severity)) {
+            out.add(where + ": label severity is " + severity + ", not one of " + new TreeSet<>(SEVERITIES));
         }
         long forSeconds = PromQL.seconds(r.getFor());
         if (forSeconds < MIN_FOR_SECONDS) {
