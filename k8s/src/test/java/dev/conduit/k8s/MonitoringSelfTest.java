@@ -215,13 +215,13 @@ class MonitoringSelfTest {
     void otlpEndpointToNoServiceIsFound() {
         Manifests m = CheckerSelfTest.edit(TARGET, "Deployment", "post-service", d -> {
             for (var env : d.at("/spec/template/spec/containers/0/env")) {
-                if (env.path("name").asText().equals("OTEL_EXPORTER_OTLP_ENDPOINT")) {
+                if (env.path("name").asText().equals("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT")) {
                     ((ObjectNode) env).put("value", "http://otel-colector:4317");
                 }
             }
         });
         expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/post-service container post-service",
-                "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-colector:4317 names Service otel-colector, which does not exist");
+                "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-colector:4317 names Service otel-colector, which does not exist");
     }
 
     @Test

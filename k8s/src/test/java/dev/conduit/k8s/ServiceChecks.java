@@ -133,8 +133,8 @@ final class ServiceChecks {
                 }
             }
         }
-        if (name.equals(OTLP_ENDPOINT)) {
-            out.addAll(otlpEndpoint(m, where, literal));
+        if (OTLP_ENDPOINT.matcher(name).matches()) {
+            out.addAll(otlpEndpoint(m, where, name, literal));
         }
         if (name.equals("JWT_JWKS_URL")) {
             // the JWK set is user-service's: served on its API port, like /internal/users
@@ -183,20 +183,21 @@ final class ServiceChecks {
         return out;
     }
 
-    /** Where a service sends its spans (components/otel-collector). */
-    static final String OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    /** Where a service sends its telemetry (components/otel-collector): Quarkus' variable or the SDK's, any signal. */
+    static final java.util.regex.Pattern OTLP_ENDPOINT = java.util.regex.Pattern.compile(
+            "(QUARKUS_)?OTEL_EXPORTER_OTLP(_TRACES|_METRICS|_LOGS)?_ENDPOINT");
 
     /** An OTLP endpoint inside the cluster is a Service of it, on a port that leads to a container port. */
-    private static List<String> otlpEndpoint(Manifests m, String where, String literal) {
+    private static List<String> otlpEndpoint(Manifests m, String where, String name, String literal) {
         List<String> out = new ArrayList<>();
         URI uri;
         try {
             uri = URI.create(literal);
         } catch (IllegalArgumentException e) {
-            return List.of(where + ": " + OTLP_ENDPOINT + "=" + literal + " is not a URL");
+            return List.of(where + ": " + name + "=" + literal + " is not a URL");
         }
         if (uri.getHost() == null || uri.getPort() < 0 || !List.of("http", "https").contains(uri.getScheme())) {
-            return List.of(where + ": " + OTLP_ENDPOINT + "=" + literal + " needs http(s)://host:port");
+            return List.of(where + ": " + name + "=" + literal + " needs http(s)://host:port");
         }
         String host = uri.getHost();
         if (host.contains(".")) {
@@ -205,13 +206,13 @@ final class ServiceChecks {
         }
         Optional<Service> service = m.service(host);
         if (service.isEmpty()) {
-            out.add(where + ": " + OTLP_ENDPOINT + "=" + literal + " names Service " + host + ", which does not exist");
+            out.add(where + ": " + name + "=" + literal + " names Service " + host + ", which does not exist");
             return out;
         }
         Optional<ServicePort> port = list(service.get().getSpec().getPorts()).stream()
                 .filter(p -> p.getPort() == uri.getPort()).findFirst();
         if (port.isEmpty() || backendPorts(m, service.get(), port.get()).isEmpty()) {
-            out.add(where + ": " + OTLP_ENDPOINT + "=" + literal + " but Service " + host + " leads no container port from port "
+            out.add(where + ": " + name + "=" + literal + " but Service " + host + " leads no container port from port "
                     + uri.getPort());
         }
         return out;
