@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the manifests need in the cluster, at the versions of versions.env: the ingress-nginx
 # controller (its kind manifest, checked against its SHA-256) and the Strimzi operator watching
-# namespace conduit. No Prometheus Operator: no manifest uses its CRDs (no ServiceMonitor yet).
+# namespace conduit. No Prometheus Operator: the overlays this job applies leave out
+# components/monitoring, the one user of its CRDs.
 . "$(dirname "$0")/lib.sh"
 
 manifest=$(mktemp)

@@ -103,6 +103,11 @@ final class NetworkModel {
                 // same labels as the gateway, in another namespace: must not pass for it
                 new Pod("intruder", "other", Map.of("kubernetes.io/metadata.name", "other"),
                         Map.of("app", "gateway"), "10.244.1.4", List.of(new Port(8080, "http", "TCP"))),
+                // kube-prometheus-stack's Prometheus, and a neighbour of it that must not scrape
+                new Pod("prometheus", "monitoring", Map.of("kubernetes.io/metadata.name", "monitoring"),
+                        Map.of("app.kubernetes.io/name", "prometheus"), "10.244.1.5", List.of()),
+                new Pod("grafana", "monitoring", Map.of("kubernetes.io/metadata.name", "monitoring"),
+                        Map.of("app.kubernetes.io/name", "grafana"), "10.244.1.6", List.of()),
                 new Pod("apiserver", null, Map.of(), Map.of(), "172.18.0.2",
                         List.of(new Port(443, "https", "TCP"), new Port(6443, "https-alt", "TCP"))),
                 new Pod("internet", null, Map.of(), Map.of(), "203.0.113.10", List.of(new Port(443, "https", "TCP"))));

@@ -1,6 +1,7 @@
 package dev.conduit.k8s;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -51,6 +52,36 @@ class NetworkPolicyTest {
             "strimzi/cluster-operator -> conduit-kafka:9090/TCP",
             "strimzi/cluster-operator -> conduit-kafka:9091/TCP");
 
+    /** With components/monitoring: Prometheus scrapes the management port of the four services. */
+    static final Set<String> MONITORING = Set.of(
+            "monitoring/prometheus -> gateway:9000/TCP",
+            "monitoring/prometheus -> user-service:9000/TCP",
+            "monitoring/prometheus -> post-service:9000/TCP",
+            "monitoring/prometheus -> comment-service:9000/TCP");
+
+    /**
+     * With components/otel-collector: the four services send spans to the collector, which forwards
+     * them to a backend (OTLP ports to any pod of the cluster; those and 443 outside the private ranges).
+     */
+    static final Set<String> TRACING = Set.of(
+            "gateway -> otel-collector:4317/TCP",
+            "gateway -> otel-collector:4318/TCP",
+            "user-service -> otel-collector:4317/TCP",
+            "user-service -> otel-collector:4318/TCP",
+            "post-service -> otel-collector:4317/TCP",
+            "post-service -> otel-collector:4318/TCP",
+            "comment-service -> otel-collector:4317/TCP",
+            "comment-service -> otel-collector:4318/TCP",
+            "otel-collector -> internet:443/TCP");
+
+    static boolean monitored(Manifests m) {
+        return !m.of(PodMonitor.class).isEmpty();
+    }
+
+    static boolean traced(Manifests m) {
+        return m.workload("otel-collector").isPresent();
+    }
+
     @TestFactory
     Stream<DynamicTest> exactlyTheDesignedConnectionsAreAllowed() {
         return Kustomize.targets().stream()
@@ -67,9 +98,23 @@ class NetworkPolicyTest {
 
     /**
      * Who may open each app's management port (health, metrics): the gateway, for its platform view,
-     * on the three services; nobody on the gateway itself. Kubelet probes are not subject to policies.
+     * on the three services; nobody on the gateway itself; and Prometheus on all four where the
+     * monitoring component is in. Kubelet probes are not subject to policies.
      */
-    static final Map<String, Set<String>> MANAGEMENT_CALLERS = Map.of(
+    static Map<String, Set<String>> managementCallers(Manifests m) {
+        if (!monitored(m)) {
+            return MANAGEMENT_CALLERS;
+        }
+        Map<String, Set<String>> callers = new java.util.HashMap<>();
+        MANAGEMENT_CALLERS.forEach((pod, set) -> {
+            Set<String> with = new TreeSet<>(set);
+            with.add("monitoring/prometheus");
+            callers.put(pod, with);
+        });
+        return callers;
+    }
+
+    private static final Map<String, Set<String>> MANAGEMENT_CALLERS = Map.of(
             "user-service", Set.of("gateway"),
             "post-service", Set.of("gateway"),
             "comment-service", Set.of("gateway"),
@@ -88,6 +133,8 @@ class NetworkPolicyTest {
             "post-service -> comment-service:9000/TCP",
             "comment-service -> user-service:9000/TCP",
             "comment-service -> post-service:9000/TCP",
+            "monitoring/grafana -> gateway:9000/TCP",
+            "monitoring/grafana -> post-service:9000/TCP",
             "user-service -> gateway:9000/TCP",
             "post-service -> gateway:9000/TCP",
             "comment-service -> gateway:9000/TCP");
@@ -105,9 +152,10 @@ class NetworkPolicyTest {
         }));
     }
 
-    /** Every pod's port named management admits exactly its callers in {@link #MANAGEMENT_CALLERS}. */
+    /** Every pod's port named management admits exactly its callers in {@link #managementCallers}. */
     static List<String> managementPorts(Manifests m) {
         Set<String> allowed = NetworkModel.allowedFlows(m);
+        Map<String, Set<String>> managementCallers = managementCallers(m);
         List<String> out = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
         for (NetworkModel.Pod pod : NetworkModel.pods(m)) {
@@ -119,7 +167,7 @@ class NetworkPolicyTest {
                 String target = " -> " + pod.display() + ":" + port;
                 Set<String> callers = new TreeSet<>();
                 allowed.stream().filter(f -> f.endsWith(target)).forEach(f -> callers.add(f.substring(0, f.indexOf(" -> "))));
-                Set<String> expected = MANAGEMENT_CALLERS.get(pod.name());
+                Set<String> expected = managementCallers.get(pod.name());
                 if (expected == null) {
                     out.add(pod.display() + " has a management port that the design gives no callers");
                     continue;
@@ -128,7 +176,7 @@ class NetworkPolicyTest {
                 expected.stream().filter(c -> !callers.contains(c)).forEach(c -> out.add("cannot reach the management port: " + c + target));
             }
         }
-        MANAGEMENT_CALLERS.keySet().stream().filter(p -> !seen.contains(p)).sorted()
+        managementCallers.keySet().stream().filter(p -> !seen.contains(p)).sorted()
                 .forEach(p -> out.add(p + " has no container port named " + QuarkusChecks.MANAGEMENT));
         return out;
     }
@@ -143,6 +191,12 @@ class NetworkPolicyTest {
 
     static Set<String> expected(Manifests m) {
         Set<String> expected = new TreeSet<>(DESIGN);
+        if (monitored(m)) {
+            expected.addAll(MONITORING);
+        }
+        if (traced(m)) {
+            expected.addAll(TRACING);
+        }
         NetworkModel.pods(m).forEach(p -> {
             expected.add(p.display() + " -> kube-system/kube-dns:53/UDP");
             expected.add(p.display() + " -> kube-system/kube-dns:53/TCP");

@@ -48,7 +48,8 @@ class PolicyTest {
             checks.add(check(target, "the MongoDB replica set and its init Job agree", Policies::mongodb));
             checks.add(check(target, "every service gets every setting it reads, pointing at what exists",
                     m -> ServiceChecks.configuration(m, ServiceContract.table())));
-            if (target.equals("overlays/prod")) {
+            // prod and every overlay built on it (prod-observability)
+            if (target.startsWith("overlays/prod")) {
                 checks.add(check(target, "production: replicas, autoscaling, disruption budgets, registry images, TLS",
                         m -> Policies.production(m, ServiceContract.services())));
             }

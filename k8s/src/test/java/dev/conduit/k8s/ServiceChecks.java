@@ -71,10 +71,11 @@ final class ServiceChecks {
                     out.add(id + ": " + service + " reads " + variable + " (" + where + ") but its container does not set it");
                 }
             }
+            Set<String> optional = ServiceContract.componentVariables();
             for (String variable : env.keySet()) {
-                if (!required.contains(variable)) {
+                if (!required.contains(variable) && !optional.contains(variable)) {
                     out.add(id + ": sets " + variable + ", which " + service
-                            + " does not read (neither its application.properties nor the k8s/README.md table names it)");
+                            + " does not read (neither its application.properties nor the k8s/README.md tables name it)");
                 }
             }
             String where = id + " container " + service;
@@ -132,6 +133,9 @@ final class ServiceChecks {
                 }
             }
         }
+        if (OTLP_ENDPOINT.matcher(name).matches()) {
+            out.addAll(otlpEndpoint(m, where, name, literal));
+        }
         if (name.equals("JWT_JWKS_URL")) {
             // the JWK set is user-service's: served on its API port, like /internal/users
             out.addAll(serviceUrl(m, where, name, literal, SIGNER, false));
@@ -175,6 +179,41 @@ final class ServiceChecks {
         } else if (!managementUrl && reachesManagement) {
             out.add(where + ": " + name + "=" + literal + " reaches the management port of Service " + host
                     + "; the API is on its public port");
+        }
+        return out;
+    }
+
+    /** Where a service sends its telemetry (components/otel-collector): Quarkus' variable or the SDK's, any signal. */
+    static final java.util.regex.Pattern OTLP_ENDPOINT = java.util.regex.Pattern.compile(
+            "(QUARKUS_)?OTEL_EXPORTER_OTLP(_TRACES|_METRICS|_LOGS)?_ENDPOINT");
+
+    /** An OTLP endpoint inside the cluster is a Service of it, on a port that leads to a container port. */
+    private static List<String> otlpEndpoint(Manifests m, String where, String name, String literal) {
+        List<String> out = new ArrayList<>();
+        URI uri;
+        try {
+            uri = URI.create(literal);
+        } catch (IllegalArgumentException e) {
+            return List.of(where + ": " + name + "=" + literal + " is not a URL");
+        }
+        if (uri.getHost() == null || uri.getPort() < 0 || !List.of("http", "https").contains(uri.getScheme())) {
+            return List.of(where + ": " + name + "=" + literal + " needs http(s)://host:port");
+        }
+        String host = uri.getHost();
+        if (host.contains(".")) {
+            // outside the namespace (another namespace's Service, a hosted backend): not checkable here
+            return out;
+        }
+        Optional<Service> service = m.service(host);
+        if (service.isEmpty()) {
+            out.add(where + ": " + name + "=" + literal + " names Service " + host + ", which does not exist");
+            return out;
+        }
+        Optional<ServicePort> port = list(service.get().getSpec().getPorts()).stream()
+                .filter(p -> p.getPort() == uri.getPort()).findFirst();
+        if (port.isEmpty() || backendPorts(m, service.get(), port.get()).isEmpty()) {
+            out.add(where + ": " + name + "=" + literal + " but Service " + host + " leads no container port from port "
+                    + uri.getPort());
         }
         return out;
     }

@@ -37,6 +37,8 @@ final class ServiceContract {
 
     private static final Pattern ROW = Pattern.compile(
             "^\\|\\s*([a-z][a-z-]*)\\s*\\|\\s*(\\d{2,5})\\s*\\|\\s*(\\d{2,5})\\s*\\|(.*)\\|\\s*$");
+    /** A row of the README's table of what opt-in components set: | `components/<name>` | `VARIABLE`, ... | */
+    private static final Pattern COMPONENT_ROW = Pattern.compile("^\\|\\s*`components/([a-z][a-z-]*)`\\s*\\|(.*)\\|\\s*$");
     private static final Pattern BACKTICKED = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
     private static final Pattern HTTP_PORT = Pattern.compile("^quarkus\\.http\\.port\\s*=\\s*(\\d+)\\s*$", Pattern.MULTILINE);
@@ -75,6 +77,25 @@ final class ServiceContract {
             throw new IllegalStateException(README + " has no service table (| service | port | management port | variables |)");
         }
         return rows;
+    }
+
+    /**
+     * Variables an opt-in component may set on every service (k8s/README.md, the table of components
+     * under the services' table): read by Quarkus itself, so a service need not name them, and not
+     * required where the component is left out.
+     */
+    static Set<String> componentVariables() {
+        Set<String> vars = new TreeSet<>();
+        for (String line : read(README).split("\n")) {
+            Matcher m = COMPONENT_ROW.matcher(line.strip());
+            if (m.matches()) {
+                Matcher v = BACKTICKED.matcher(m.group(2));
+                while (v.find()) {
+                    vars.add(v.group(1));
+                }
+            }
+        }
+        return vars;
     }
 
     static Path properties(String service) {

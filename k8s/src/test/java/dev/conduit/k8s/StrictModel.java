@@ -61,6 +61,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitorSpec;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import io.fabric8.openshift.api.model.monitoring.v1.RuleGroup;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -76,10 +81,11 @@ import java.util.Set;
 
 /**
  * Reads one object strictly into its typed model: the fabric8 Kubernetes model for built-in kinds,
- * Strimzi's for Kafka CRs. Both keep fields they do not know in {@code additionalProperties}, so a
- * misspelt field is found at any depth; scalars are never coerced (a quoted number where an integer
- * belongs, or a bare number where the API wants a string, fails as the API server would); required
- * fields are those Strimzi marks required plus the Kubernetes API's own list below.
+ * Strimzi's for Kafka CRs, fabric8's Prometheus Operator model for PodMonitor and PrometheusRule.
+ * All keep fields they do not know in {@code additionalProperties}, so a misspelt field is found at
+ * any depth; scalars are never coerced (a quoted number where an integer belongs, or a bare number
+ * where the API wants a string, fails as the API server would); required fields are those Strimzi
+ * marks required plus the Kubernetes API's (and the Prometheus Operator CRDs') own list below.
  */
 final class StrictModel {
 
@@ -103,7 +109,9 @@ final class StrictModel {
             Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),
             Map.entry("kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class),
             Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
-            Map.entry("kafka.strimzi.io/v1/KafkaUser", KafkaUser.class));
+            Map.entry("kafka.strimzi.io/v1/KafkaUser", KafkaUser.class),
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", PodMonitor.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class));
 
     /** Fields the Kubernetes API requires (its OpenAPI "required"), which the fabric8 model does not mark. */
     private static final Map<Class<?>, List<String>> REQUIRED = Map.ofEntries(
@@ -139,9 +147,13 @@ final class StrictModel {
             Map.entry(SeccompProfile.class, List.of("type")),
             Map.entry(TopologySpreadConstraint.class, List.of("maxSkew", "topologyKey", "whenUnsatisfiable")),
             Map.entry(PodAffinityTerm.class, List.of("topologyKey")),
-            Map.entry(Capabilities.class, List.of()));
+            Map.entry(Capabilities.class, List.of()),
+            Map.entry(PodMonitorSpec.class, List.of("selector")),
+            Map.entry(RuleGroup.class, List.of("name", "rules")),
+            Map.entry(Rule.class, List.of("expr")));
 
-    private static final Set<String> MODEL_PACKAGES = Set.of("io.fabric8.kubernetes.api.model", "io.strimzi.api");
+    private static final Set<String> MODEL_PACKAGES = Set.of("io.fabric8.kubernetes.api.model", "io.strimzi.api",
+            "io.fabric8.openshift.api.model.monitoring");
 
     static final ObjectMapper MAPPER = strictMapper();
 
