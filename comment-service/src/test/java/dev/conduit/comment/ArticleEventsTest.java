@@ -4,6 +4,7 @@ import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.readmodel.ArticleRepository;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
+import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,6 +97,7 @@ class ArticleEventsTest {
             // the cascade tells outside consumers about every comment it removed, keyed by the article
             List<ConsumerRecord<String, String>> deleted = List.copyOf(deletions.awaitRecords(2, WAIT).getRecords());
             assertEquals(2, deleted.size(), "one CommentDeleted per comment");
+            deleted.forEach(EventContract::assertValid);
             assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + a)));
             assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + b)));
         }
