@@ -4,6 +4,7 @@ import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.readmodel.ArticleRepository;
 import dev.conduit.comment.repository.CommentRepository;
 import dev.conduit.events.Topics;
+import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static dev.conduit.comment.Fixtures.WAIT;
 import static dev.conduit.comment.Fixtures.article;
@@ -94,6 +97,7 @@ class ArticleEventsTest {
             // the cascade tells outside consumers about every comment it removed, keyed by the article
             List<ConsumerRecord<String, String>> deleted = List.copyOf(deletions.awaitRecords(2, WAIT).getRecords());
             assertEquals(2, deleted.size(), "one CommentDeleted per comment");
+            deleted.forEach(EventContract::assertValid);
             assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + a)));
             assertTrue(deleted.stream().anyMatch(r -> r.value().contains("\"commentId\":" + b)));
         }
@@ -139,6 +143,26 @@ class ArticleEventsTest {
     }
 
     @Test
+    void eventsAreAppliedWithOrWithoutCloudEventsHeaders() {
+        // post-service's records carry ce_ headers, older records and outside producers' may carry none;
+        // the consumer reads the envelope either way
+        User jake = user();
+        String withHeaders = new ObjectId().toHexString();
+        String withHeadersSlug = unique("cloud-event");
+        Fixtures.cloudEvent(Topics.POSTS, withHeaders, withHeaders, "ArticlePublished", 1, article(withHeaders, withHeadersSlug, jake.id()));
+        String without = new ObjectId().toHexString();
+        String withoutSlug = unique("plain-event");
+        postEvent(without, "ArticlePublished", 1, article(without, withoutSlug, jake.id()));
+        awaitReachable(withHeadersSlug);
+        awaitReachable(withoutSlug);
+
+        String renamed = unique("cloud-event-renamed");
+        Fixtures.cloudEvent(Topics.POSTS, withHeaders, withHeaders, "ArticleUpdated", 2, article(withHeaders, renamed, jake.id()));
+        awaitReachable(renamed);
+        given().get("/articles/" + withHeadersSlug + "/comments").then().statusCode(404);
+    }
+
+    @Test
     void poisonRecordsGoToTheDeadLetterTopicAndTheConsumersGoOn() throws Exception {
         User jake = user();
         String id = new ObjectId().toHexString();
@@ -156,6 +180,12 @@ class ArticleEventsTest {
                     Map.of("articleId", id, "userId", jake.id(), "favoritesCount", 1, "note", marker));
             String unknown = postEvent(id, "ArticleArchived", 3, Map.of("articleId", id, "note", marker));
             Fixtures.raw(Topics.USERS, jake.id(), "[\"not an envelope\",\"" + marker + "\"]");
+            // a CloudEvent whose attributes do not parse (a time that is none) around a valid envelope: with
+            // CloudEvents parsing on for the incoming channel, SmallRye failed the whole channel on it
+            Fixtures.raw(Topics.POSTS, id, Fixtures.JSON.writeValueAsString(Map.of("eventId", UUID.randomUUID().toString(),
+                    "type", "ArticleFavorited", "schemaVersion", 1, "aggregateId", id, "aggregateVersion", 3,
+                    "occurredAt", Instant.now().toString(), "data", Map.of("articleId", id, "note", marker))),
+                    Map.of("ce_specversion", "1.0", "ce_id", "x", "ce_source", "/elsewhere", "ce_type", "t", "ce_time", "not a time"));
 
             String slug = unique("after-poison");
             postEvent(id, "ArticlePublished", 4, article(id, slug, jake.id()));

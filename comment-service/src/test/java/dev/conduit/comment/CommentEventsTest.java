@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.repository.CommentRepository;
+import dev.conduit.events.CloudEvents;
 import dev.conduit.events.Topics;
+import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -67,7 +69,10 @@ class CommentEventsTest {
                     records.stream().map(r -> header(r, "conduit-event-type")).toList());
             for (int i = 0; i < records.size(); i++) {
                 ConsumerRecord<String, String> record = records.get(i);
+                EventContract.assertValid(record);
                 JsonNode event = json.readTree(record.value());
+                assertEquals(CloudEvents.source("comment-service"), header(record, "ce_source"));
+                assertEquals(String.valueOf(id), header(record, "ce_subject"), "the subject is the comment, the key its article");
                 assertEquals(header(record, "conduit-event-type"), event.get("type").asText());
                 assertEquals(header(record, "conduit-event-id"), event.get("eventId").asText());
                 UUID.fromString(event.get("eventId").asText());
@@ -107,9 +112,23 @@ class CommentEventsTest {
                     .awaitRecords(1, WAIT).getRecords());
             assertEquals(1, records.size(), "published once Kafka is back");
             assertEquals("CommentAdded", header(records.get(0), "conduit-event-type"));
+            EventContract.assertValid(records.get(0));
             assertEquals("written offline", json.readTree(records.get(0).value()).at("/data/body").asText());
         }
         await("the outbox is emptied after the ack").atMost(WAIT)
                 .until(() -> comments.findById(id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
+    }
+
+    @Test
+    void everyEventOnTheTopicMatchesTheAsyncApiDocument() {
+        // one of its own, then all that the service published in this run (every test of the module so far)
+        User jake = user();
+        String slug = unique("contracted");
+        String articleId = publishedArticle(slug, jake.id());
+        commentId(jake, slug, "by the contract");
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            kafka.consumeStrings().fromTopics(Topics.COMMENTS, m -> m.select().where(r -> articleId.equals(r.key()))).awaitRecords(1, WAIT);
+        }
+        assertTrue(EventContract.assertTopicValid(Topics.COMMENTS) >= 1);
     }
 }

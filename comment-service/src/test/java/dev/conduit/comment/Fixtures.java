@@ -1,7 +1,9 @@
 package dev.conduit.comment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.events.CloudEvents;
 import dev.conduit.events.Topics;
+import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -36,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 final class Fixtures {
 
     static final Duration WAIT = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private static KafkaProducer<String, String> producer;
 
     private Fixtures() {
@@ -96,26 +98,62 @@ final class Fixtures {
         return event(Topics.USERS, userId, userId, type, version, data);
     }
 
-    /** Publishes an envelope on {@code topic}; returns its event id. */
+    /** Publishes an envelope on {@code topic} with Conduit's own headers only (an older or outside producer); returns its event id. */
     static String event(String topic, String key, String aggregateId, String type, long version, Map<String, Object> data) {
+        return send(topic, key, aggregateId, type, version, data, false);
+    }
+
+    /**
+     * Publishes an envelope the way its owning service does, as a CloudEvent in binary mode, and holds
+     * the record to the event contract first; returns its event id.
+     */
+    static String cloudEvent(String topic, String key, String aggregateId, String type, long version, Map<String, Object> data) {
+        return send(topic, key, aggregateId, type, version, data, true);
+    }
+
+    private static String send(String topic, String key, String aggregateId, String type, long version, Map<String, Object> data,
+                               boolean cloudEvent) {
         String eventId = UUID.randomUUID().toString();
+        String occurredAt = Instant.now().toString();
         Map<String, Object> envelope = new LinkedHashMap<>();
         envelope.put("eventId", eventId);
         envelope.put("type", type);
         envelope.put("schemaVersion", 1);
         envelope.put("aggregateId", aggregateId);
         envelope.put("aggregateVersion", version);
-        envelope.put("occurredAt", Instant.now().toString());
+        envelope.put("occurredAt", occurredAt);
         envelope.put("data", data);
         try {
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, JSON.writeValueAsString(envelope));
             record.headers().add("conduit-event-type", type.getBytes(StandardCharsets.UTF_8));
             record.headers().add("conduit-event-id", eventId.getBytes(StandardCharsets.UTF_8));
+            if (cloudEvent) {
+                String owner = Topics.USERS.equals(topic) ? "user-service" : "post-service";
+                Map.of("ce_specversion", CloudEvents.SPEC_VERSION, "ce_id", eventId, "ce_type", CloudEvents.type(type),
+                        "ce_source", CloudEvents.source(owner), "ce_subject", aggregateId, "ce_time", occurredAt,
+                        "ce_dataschema", CloudEvents.dataSchema(type, 1), "content-type", CloudEvents.CONTENT_TYPE)
+                        .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+                List<String> violations = EventContract.violations(topic, record.headers(), record.value());
+                if (!violations.isEmpty()) {
+                    throw new AssertionError("the fixture breaks the event contract: " + violations);
+                }
+            }
             producer().send(record).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish " + type, e);
         }
         return eventId;
+    }
+
+    /** Publishes any value with any headers, e.g. a poison record. */
+    static void raw(String topic, String key, String value, Map<String, String> headers) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer().send(record).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
     }
 
     /** Publishes any value, e.g. a poison record. */

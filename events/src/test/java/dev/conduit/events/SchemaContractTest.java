@@ -3,6 +3,7 @@ package dev.conduit.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.conduit.events.comment.CommentAdded;
 import dev.conduit.events.comment.CommentDeleted;
@@ -22,7 +23,9 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,6 +76,47 @@ class SchemaContractTest {
         assertEquals(iterable(schema("EventEnvelope").get("properties").fieldNames()), iterable(written.fieldNames()));
         assertEquals("2026-01-01T10:00:00Z", written.get("occurredAt").asText());
         assertEquals(envelope, json.treeToValue(written, EventEnvelope.class));
+    }
+
+    @Test
+    void theAsyncApiDocumentDescribesEveryTypeOnItsTopicWithItsSchema() throws Exception {
+        JsonNode document;
+        try (InputStream in = EventEnvelope.class.getClassLoader().getResourceAsStream(CloudEvents.ASYNCAPI_RESOURCE)) {
+            assertNotNull(in, CloudEvents.ASYNCAPI_RESOURCE);
+            document = new ObjectMapper(new YAMLFactory()).readTree(in);
+        }
+        assertEquals(CloudEvents.CONTRACT, document.get("id").asText(), "ce_dataschema points into the document by its id");
+        Map<String, List<String>> byTopic = new LinkedHashMap<>();
+        byTopic.put(Topics.USERS, List.of(UserRegistered.TYPE, UserProfileChanged.TYPE, UserFollowed.TYPE, UserUnfollowed.TYPE,
+                UserCredentialsChanged.TYPE));
+        byTopic.put(Topics.POSTS, List.of(ArticlePublished.TYPE, ArticleUpdated.TYPE, ArticleDeleted.TYPE, ArticleFavorited.TYPE,
+                ArticleUnfavorited.TYPE));
+        byTopic.put(Topics.COMMENTS, List.of(CommentAdded.TYPE, CommentDeleted.TYPE));
+        List<String> described = new ArrayList<>();
+        document.get("channels").forEach(channel -> {
+            List<String> types = byTopic.get(channel.get("address").asText());
+            assertNotNull(types, "a channel of no topic: " + channel);
+            List<String> refs = new ArrayList<>();
+            channel.get("messages").forEach(m -> refs.add(m.get("$ref").asText()));
+            assertEquals(types.stream().map(t -> "#/components/messages/" + CloudEvents.messageName(t, 1)).toList(), refs,
+                    channel.get("address").asText());
+            described.addAll(types);
+        });
+        assertEquals(byTopic.values().stream().flatMap(List::stream).toList(), described, "every topic has its channel");
+        for (String type : described) {
+            String message = CloudEvents.messageName(type, 1);
+            JsonNode node = document.at("/components/messages/" + message);
+            assertEquals(type, node.get("name").asText(), message);
+            assertEquals(CloudEvents.dataSchema(type, 1), "urn:conduit:events#" + "/components/messages/" + message);
+            assertEquals(CloudEvents.type(type), node.at("/headers/allOf/1/properties/ce_type/const").asText(), message);
+            assertEquals(CloudEvents.dataSchema(type, 1), node.at("/headers/allOf/1/properties/ce_dataschema/const").asText(), message);
+            assertEquals("#/components/schemas/EventHeaders", node.at("/headers/allOf/0/$ref").asText(), message);
+            assertEquals("schemas/EventEnvelope.json", node.at("/payload/allOf/0/$ref").asText(), message);
+            assertEquals(type, node.at("/payload/allOf/1/properties/type/const").asText(), message);
+            assertEquals(1, node.at("/payload/allOf/1/properties/schemaVersion/const").asInt(), message);
+            assertEquals("schemas/" + type + ".json", node.at("/payload/allOf/1/properties/data/$ref").asText(), message);
+            schema(type);
+        }
     }
 
     private JsonNode schema(String name) throws Exception {

@@ -2,8 +2,10 @@ package dev.conduit.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.events.CloudEvents;
 import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.ConduitTestResource;
+import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +24,7 @@ import java.util.UUID;
 import static dev.conduit.post.Authors.publish;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Article events on the real broker: keyed by article id, in version order, with their payloads. */
 @QuarkusTest
@@ -50,6 +53,11 @@ class EventsTest {
                     .awaitRecords(5, Duration.ofSeconds(60)).getRecords());
             assertEquals(List.of("ArticlePublished", "ArticleUpdated", "ArticleFavorited", "ArticleUnfavorited", "ArticleDeleted"),
                     records.stream().map(r -> new String(r.headers().lastHeader("conduit-event-type").value(), StandardCharsets.UTF_8)).toList());
+            records.forEach(EventContract::assertValid);
+            for (ConsumerRecord<String, String> record : records) {
+                assertEquals(CloudEvents.source("post-service"), new String(record.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8));
+                assertEquals(articleId, new String(record.headers().lastHeader("ce_subject").value(), StandardCharsets.UTF_8));
+            }
             List<JsonNode> events = records.stream().map(r -> {
                 try {
                     return json.readTree(r.value());
@@ -66,5 +74,17 @@ class EventsTest {
             assertEquals(0, events.get(3).at("/data/favoritesCount").asLong());
             assertEquals(newSlug, events.get(4).at("/data/slug").asText());
         }
+    }
+
+    @Test
+    void everyEventOnTheTopicMatchesTheAsyncApiDocument() {
+        // one of its own, then all that the service published in this run (every test of the module so far)
+        String slug = publish(Authors.registered(), "Contracted " + UUID.randomUUID(), List.of());
+        String articleId = given().get("/internal/articles/by-slug/" + slug).then().extract().path("articleId");
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            kafka.consumeStrings().fromTopics(Topics.POSTS, m -> m.select().where(r -> articleId.equals(r.key())))
+                    .awaitRecords(1, Duration.ofSeconds(60));
+        }
+        assertTrue(EventContract.assertTopicValid(Topics.POSTS) >= 1);
     }
 }

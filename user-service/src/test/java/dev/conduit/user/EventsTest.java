@@ -2,9 +2,11 @@ package dev.conduit.user;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.events.CloudEvents;
 import dev.conduit.events.Topics;
 import dev.conduit.events.user.UserRegistered;
 import dev.conduit.localstack.testing.ConduitTestResource;
+import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
 import dev.conduit.support.outbox.PendingEvents;
 import dev.conduit.user.repository.UserRepository;
@@ -77,7 +79,11 @@ class EventsTest {
                     records.stream().map(r -> header(r, "conduit-event-type")).toList());
             long previous = 0;
             for (ConsumerRecord<String, String> record : records) {
+                EventContract.assertValid(record);
                 JsonNode event = json.readTree(record.value());
+                assertEquals(CloudEvents.source("user-service"), header(record, "ce_source"));
+                assertEquals(event.get("eventId").asText(), header(record, "ce_id"));
+                assertEquals(jakeId, header(record, "ce_subject"));
                 assertEquals(jakeId, event.get("aggregateId").asText());
                 assertEquals(record.key(), event.get("aggregateId").asText());
                 assertEquals(header(record, "conduit-event-type"), event.get("type").asText());
@@ -130,6 +136,7 @@ class EventsTest {
                     .fromTopics(Topics.USERS, m -> m.select().where(r -> userId.equals(r.key())));
             List<ConsumerRecord<String, String>> records = List.copyOf(published.awaitRecords(1, WAIT).getRecords());
             assertEquals(1, records.size(), "published once Kafka is back");
+            EventContract.assertValid(records.get(0));
             JsonNode event = json.readTree(records.get(0).value());
             assertEquals("UserRegistered", event.get("type").asText());
             assertEquals(username, event.at("/data/username").asText());
@@ -160,8 +167,19 @@ class EventsTest {
                     .awaitRecords(1, WAIT).getRecords());
             assertEquals(1, records.size());
             assertEquals(orphan.pendingEvents.get(0).eventId, header(records.get(0), "conduit-event-id"));
+            EventContract.assertValid(records.get(0));
         }
         await().atMost(WAIT).until(() -> users.findById(orphan.id).await().atMost(Duration.ofSeconds(5)).pendingEvents.isEmpty());
+    }
+
+    @Test
+    void everyEventOnTheTopicMatchesTheAsyncApiDocument() {
+        // one of its own, then all that the service published in this run (every test of the module so far)
+        String userId = AuthenticationTest.subject(Users.register().token());
+        try (KafkaCompanion kafka = new KafkaCompanion(TestServers.kafkaBootstrap())) {
+            kafka.consumeStrings().fromTopics(Topics.USERS, m -> m.select().where(r -> userId.equals(r.key()))).awaitRecords(1, WAIT);
+        }
+        assertTrue(EventContract.assertTopicValid(Topics.USERS) >= 1);
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

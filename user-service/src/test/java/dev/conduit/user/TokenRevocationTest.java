@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.ConduitTestResource;
+import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.quarkus.test.common.WithTestResource;
@@ -89,6 +90,7 @@ class TokenRevocationTest {
             List<ConsumerRecord<String, String>> records = List.copyOf(kafka.consumeStrings()
                     .fromTopics(Topics.USERS, m -> m.select().where(r -> id.equals(r.key())))
                     .awaitRecords(3, Duration.ofSeconds(60)).getRecords());
+            records.forEach(EventContract::assertValid);
             List<JsonNode> events = records.stream().map(r -> read(r.value())).toList();
             assertEquals(List.of("UserRegistered", "UserProfileChanged", "UserCredentialsChanged"),
                     events.stream().map(e -> e.get("type").asText()).toList());

@@ -255,6 +255,6 @@ public final class OutboxRelay {
                         new RecordHeader("conduit-event-type", event.type.getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader("conduit-event-id", event.eventId.getBytes(StandardCharsets.UTF_8))))
                 .build();
-        return emitter.sendMessage(Message.of(value).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(value).addMetadata(metadata).addMetadata(EventRecords.cloudEvent(event, aggregateId)));
     }
 }
