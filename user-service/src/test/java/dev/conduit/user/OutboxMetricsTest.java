@@ -78,6 +78,9 @@ class OutboxMetricsTest {
                         .orElseThrow());
         assertTrue(after.value("conduit_outbox_send_seconds_bucket",
                 Map.of("topic", Topics.USERS, "outcome", "success", "le", "0.1")).isPresent(), after.text());
+        // and the HTTP requests' latency, per route template, with buckets too
+        assertTrue(after.value("http_server_requests_seconds_bucket",
+                Map.of("method", "POST", "uri", "/users", "status", "201", "le", "0.1")).isPresent(), after.text());
     }
 
     private Scrape scrape() {

@@ -48,6 +48,11 @@ public final class Scrape {
         }
     }
 
+    /** A scrape already read, e.g. with REST Assured. */
+    public static Scrape parse(String text) {
+        return new Scrape(text);
+    }
+
     /** The value of the first sample of {@code name} carrying at least {@code labels}; empty if none. */
     public OptionalDouble value(String name, Map<String, String> labels) {
         for (String line : text.split("\n")) {
