@@ -140,9 +140,6 @@ public final class Main {
             if (options.propagation() > 0) {
                 settle(processes);
                 propagation = new Propagation(settings.gatewayUrl(), out).measure(seeded, runId, options.propagation());
-                propagation.forEach(p -> out.printf(Locale.ROOT, "         %s -> %s: p50 %s ms, p99 %s ms, max %s ms, %d not seen%n",
-                        p.write(), p.readModel(), Table.number(p.percentile(50), 1), Table.number(p.percentile(99), 1),
-                        Table.number(p.max(), 1), p.missed()));
             }
 
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.threads()));

@@ -65,6 +65,21 @@ public final class Scrape {
         return OptionalDouble.empty();
     }
 
+    /** The sum of every sample of {@code name} carrying at least {@code labels}, e.g. over partitions; empty if none. */
+    public OptionalDouble sum(String name, Map<String, String> labels) {
+        double sum = 0;
+        boolean any = false;
+        for (String line : text.split("\n")) {
+            Matcher sample = SAMPLE.matcher(line.trim());
+            if (!line.startsWith("#") && sample.matches() && sample.group(1).equals(name)
+                    && labelsOf(sample.group(2)).entrySet().containsAll(labels.entrySet())) {
+                sum += Double.parseDouble(sample.group(3));
+                any = true;
+            }
+        }
+        return any ? OptionalDouble.of(sum) : OptionalDouble.empty();
+    }
+
     /** {@link #value}, or 0 when there is no such sample yet (a counter or timer not yet registered). */
     public double valueOrZero(String name, Map<String, String> labels) {
         return value(name, labels).orElse(0);

@@ -58,9 +58,14 @@ public class ConsumedEventMetrics implements PublisherDecorator {
         if (!isConnector || channelName.isEmpty()) {
             return publisher;
         }
-        String group = config.getOptionalValue("mp.messaging.incoming." + channelName.get(0) + ".group.id", String.class)
+        String prefix = "mp.messaging.incoming." + channelName.get(0) + ".";
+        String group = config.getOptionalValue(prefix + "group.id", String.class)
                 .or(() -> config.getOptionalValue("kafka.group.id", String.class))
                 .orElseGet(() -> config.getOptionalValue("quarkus.application.name", String.class).orElse("unknown"));
+        // at 0 from the start, so that the first dead letter is an increase Prometheus can see
+        config.getOptionalValue(prefix + "topics", String.class).map(topics -> List.of(topics.split(",")))
+                .orElseGet(() -> List.of(config.getOptionalValue(prefix + "topic", String.class).orElse(channelName.get(0))))
+                .forEach(topic -> deadLetters(topic.trim(), group));
         return publisher.map(message -> message
                 .withAckWithMetadata(metadata -> message.ack(metadata).thenRun(() -> applied(message)))
                 .withNackWithMetadata((reason, metadata) -> message.nack(reason, metadata)
@@ -90,12 +95,15 @@ public class ConsumedEventMetrics implements PublisherDecorator {
     }
 
     private void deadLettered(Message<?> message, String group) {
-        Counter.builder(DEAD_LETTERED)
+        deadLetters(topic(message), group).increment();
+    }
+
+    private Counter deadLetters(String topic, String group) {
+        return Counter.builder(DEAD_LETTERED)
                 .description("consumed records that could not be applied and went to the dead-letter topic")
-                .tag("topic", topic(message))
+                .tag("topic", topic)
                 .tag("group", group)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     private static String topic(Message<?> message) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * tagged {@code topic} and {@code outcome} (success, failure). Measured on the outgoing Kafka
  * channels themselves (the relay's only way out), from the record entering the connector to its
  * ack or nack, so the relay needs no code for it. The topic is the channel's configured one.
+ * Only channels the configuration declares are timed, not the connector's dead-letter producers.
  */
 @ApplicationScoped
 public class OutboxSendMetrics implements SubscriberDecorator {
@@ -33,7 +34,7 @@ public class OutboxSendMetrics implements SubscriberDecorator {
     @Override
     public Multi<? extends Message<?>> decorate(Multi<? extends Message<?>> toBeSubscribed, List<String> channelName,
                                                 boolean isConnector) {
-        if (!isConnector || channelName.isEmpty()) {
+        if (!isConnector || channelName.isEmpty() || !declared(channelName.get(0))) {
             return toBeSubscribed;
         }
         String channel = channelName.get(0);
@@ -48,6 +49,20 @@ public class OutboxSendMetrics implements SubscriberDecorator {
                     .withNackWithMetadata((reason, metadata) -> message.nack(reason, metadata)
                             .thenRun(() -> failure.record(System.nanoTime() - start, TimeUnit.NANOSECONDS)));
         });
+    }
+
+    /**
+     * Whether the service's configuration declares this outgoing channel: the relay's are, the
+     * dead-letter producers the connector adds for each incoming channel are not.
+     */
+    private boolean declared(String channel) {
+        String prefix = "mp.messaging.outgoing." + channel + ".";
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Timer timer(String topic, String outcome) {
