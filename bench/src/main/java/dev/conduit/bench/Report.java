@@ -54,13 +54,15 @@ final class Report {
                     .append(Table.number(Propagation.TARGET_P99_MS, 0)).append(" ms)\n")
                     .append(propagationTable().text());
         }
-        out.append("\nThroughput and latency (2xx answers; targets and peers from issue 12, wrk -t2 -c64)\n")
-                .append(throughput().text())
-                .append("\nCPU ms per request, by process (utime + stime in the window / 2xx answers)\n")
-                .append(cpu().text())
-                .append("\nMemory, RSS in MiB at the end of each measured window\n")
-                .append(memory().text())
-                .append('\n').append(rssSummary()).append('\n');
+        if (!runs.isEmpty()) {
+            out.append("\nThroughput and latency (2xx answers; targets and peers from issue 12, wrk -t2 -c64)\n")
+                    .append(throughput().text())
+                    .append("\nCPU ms per request, by process (utime + stime in the window / 2xx answers)\n")
+                    .append(cpu().text())
+                    .append("\nMemory, RSS in MiB at the end of each measured window\n")
+                    .append(memory().text())
+                    .append('\n').append(rssSummary()).append('\n');
+        }
         errors().forEach(e -> out.append(e).append('\n'));
         return out.toString();
     }
@@ -82,22 +84,24 @@ final class Report {
                             + "%.0f ms.%n%n", Propagation.PACE.toMillis(), Propagation.WARMUP, Propagation.TARGET_P99_MS))
                     .append(propagationTable().markdown());
         }
-        out.append("\n## Throughput and latency\n\n")
-                .append("Requests per second and latencies count 2xx answers in the measured window; latency runs from writing "
-                        + "the request to reading the whole answer (closed loop like wrk, not corrected for coordinated omission). "
-                        + "Targets and the peers' figures are the issue's (wrk -t2 -c64); they apply to the whole system, "
-                        + "so only the rows via the gateway are checked against them.\n\n")
-                .append(throughput().markdown())
-                .append("\n## CPU per request\n\n")
-                .append("CPU milliseconds (utime + stime from `/proc/<pid>/stat`) each process used during the measured "
-                        + "window, divided by the 2xx answers in it. `platform` is the six processes together; `bench` is the "
-                        + "load generator, shown to tell whether it was the bottleneck.\n\n")
-                .append(cpu().markdown())
-                .append("\n## Memory\n\n")
-                .append("RSS (`VmRSS` of `/proc/<pid>/status`) in MiB at the end of each measured window, still under load; "
-                        + "the last column sums the four services' peak RSS since they started (`VmHWM`).\n\n")
-                .append(memory().markdown())
-                .append('\n').append(rssSummary()).append('\n');
+        if (!runs.isEmpty()) {
+            out.append("\n## Throughput and latency\n\n")
+                    .append("Requests per second and latencies count 2xx answers in the measured window; latency runs from writing "
+                            + "the request to reading the whole answer (closed loop like wrk, not corrected for coordinated omission). "
+                            + "Targets and the peers' figures are the issue's (wrk -t2 -c64); they apply to the whole system, "
+                            + "so only the rows via the gateway are checked against them.\n\n")
+                    .append(throughput().markdown())
+                    .append("\n## CPU per request\n\n")
+                    .append("CPU milliseconds (utime + stime from `/proc/<pid>/stat`) each process used during the measured "
+                            + "window, divided by the 2xx answers in it. `platform` is the six processes together; `bench` is the "
+                            + "load generator, shown to tell whether it was the bottleneck.\n\n")
+                    .append(cpu().markdown())
+                    .append("\n## Memory\n\n")
+                    .append("RSS (`VmRSS` of `/proc/<pid>/status`) in MiB at the end of each measured window, still under load; "
+                            + "the last column sums the four services' peak RSS since they started (`VmHWM`).\n\n")
+                    .append(memory().markdown())
+                    .append('\n').append(rssSummary()).append('\n');
+        }
         List<String> errors = errors();
         if (!errors.isEmpty()) {
             out.append("\n## Errors\n\n");
