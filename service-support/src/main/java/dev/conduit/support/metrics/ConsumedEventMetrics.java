@@ -45,11 +45,13 @@ public class ConsumedEventMetrics implements PublisherDecorator {
     private final MeterRegistry registry;
     private final ObjectMapper json;
     private final Config config;
+    private final AppliedOffsets offsets;
 
-    public ConsumedEventMetrics(MeterRegistry registry, ObjectMapper json, Config config) {
+    public ConsumedEventMetrics(MeterRegistry registry, ObjectMapper json, Config config, AppliedOffsets offsets) {
         this.registry = registry;
         this.json = json;
         this.config = config;
+        this.offsets = offsets;
     }
 
     @Override
@@ -67,9 +69,19 @@ public class ConsumedEventMetrics implements PublisherDecorator {
                 .orElseGet(() -> List.of(config.getOptionalValue(prefix + "topic", String.class).orElse(channelName.get(0))))
                 .forEach(topic -> deadLetters(topic.trim(), group));
         return publisher.map(message -> message
-                .withAckWithMetadata(metadata -> message.ack(metadata).thenRun(() -> applied(message)))
-                .withNackWithMetadata((reason, metadata) -> message.nack(reason, metadata)
-                        .thenRun(() -> deadLettered(message, group))));
+                .withAckWithMetadata(metadata -> message.ack(metadata).thenRun(() -> {
+                    finished(message);
+                    applied(message);
+                }))
+                .withNackWithMetadata((reason, metadata) -> message.nack(reason, metadata).thenRun(() -> {
+                    finished(message);
+                    deadLettered(message, group);
+                })));
+    }
+
+    private void finished(Message<?> message) {
+        message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .ifPresent(record -> offsets.finished(record.getTopic(), record.getPartition(), record.getOffset()));
     }
 
     private void applied(Message<?> message) {
