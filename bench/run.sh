@@ -2,7 +2,8 @@
 # The benchmark of issue 12: builds the platform and the tool, starts the platform on free ports and
 # a fresh data dir, seeds it, measures, writes BENCHMARKS.md and stops the platform.
 #   bench/run.sh [--seconds 20] [--warmup 5] [--connections 64] [--threads 2] [--articles 200]
-#                [--comments 5] [--scenarios list,article,comments,create] [--direct] [--out FILE]
+#                [--comments 5] [--scenarios list,article,comments,create|none] [--direct]
+#                [--propagation 200] [--out FILE]
 # BENCH_SKIP_BUILD=1 skips the build (reuses what is in the target folders); CONDUIT_SERVICE_JAVA_OPTS
 # changes the services' JVM options as it does for ./conduit.
 set -euo pipefail

@@ -136,6 +136,12 @@ public final class Main {
             Seeder.Seeded seeded = new Seeder(settings.gatewayUrl(), out).seed(runId, options.articles(), options.comments());
             out.printf(Locale.ROOT, "seeded in %.1f s%n", seeded.seconds());
 
+            List<Propagation.Result> propagation = List.of();
+            if (options.propagation() > 0) {
+                settle(processes);
+                propagation = new Propagation(settings.gatewayUrl(), out).measure(seeded, runId, options.propagation());
+            }
+
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.threads()));
             LoadGenerator load = new LoadGenerator(vertx);
             List<Run> runs = new ArrayList<>();
@@ -147,7 +153,7 @@ public final class Main {
                 }
             }
             Report report = new Report(options, command, Machine.describe(), settings.serviceJvmOpts(), startSeconds, seeded,
-                    loadBefore, Machine.loadAverage(), ZonedDateTime.now(), runs);
+                    loadBefore, Machine.loadAverage(), ZonedDateTime.now(), runs, propagation);
             out.println();
             out.print(report.text());
             report.write(options.out());

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /** The command line; the defaults are the issue's workload (wrk -t2 -c64, 20 s after a 5 s warm-up). */
 record Options(int seconds, int warmup, int connections, int threads, int articles, int comments,
-               Set<Scenario> scenarios, boolean direct, Path out) {
+               Set<Scenario> scenarios, boolean direct, int propagation, Path out) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -19,7 +19,9 @@ record Options(int seconds, int warmup, int connections, int threads, int articl
               --threads N        event loops of the load generator, like wrk -t (2)
               --articles N       articles seeded before the runs (200; the issue's second case: 10000)
               --comments N       comments seeded on the first article (5)
-              --scenarios LIST   any of list,article,comments,create (all; create always runs last)
+              --scenarios LIST   any of list,article,comments,create, or none (all; create always runs last)
+              --propagation N    event propagation: N paced writes of each kind, measured until the read model
+                                 of another service shows them (200; 0 skips it); runs before the load
               --direct           also run each scenario against its service's own port, without the gateway
               --out FILE         where the report goes (BENCHMARKS.md at the repository root)
             """;
@@ -33,6 +35,7 @@ record Options(int seconds, int warmup, int connections, int threads, int articl
         int comments = 5;
         Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
         boolean direct = false;
+        int propagation = 200;
         Path out = defaultOut;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -45,6 +48,7 @@ record Options(int seconds, int warmup, int connections, int threads, int articl
                 case "--comments" -> comments = atLeast(0, arg, value(args, ++i, arg));
                 case "--scenarios" -> scenarios = scenarios(value(args, ++i, arg));
                 case "--direct" -> direct = true;
+                case "--propagation" -> propagation = atLeast(0, arg, value(args, ++i, arg));
                 case "--out" -> out = Path.of(value(args, ++i, arg)).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
@@ -52,7 +56,10 @@ record Options(int seconds, int warmup, int connections, int threads, int articl
         if (threads > connections) {
             throw new IllegalArgumentException("--threads " + threads + " is more than --connections " + connections);
         }
-        return new Options(seconds, warmup, connections, threads, articles, comments, scenarios, direct, out);
+        if (scenarios.isEmpty() && propagation == 0) {
+            throw new IllegalArgumentException("--scenarios none and --propagation 0 leave nothing to measure");
+        }
+        return new Options(seconds, warmup, connections, threads, articles, comments, scenarios, direct, propagation, out);
     }
 
     /** Whether this is the issue's workload, so the figures compare with its table. */
@@ -86,6 +93,9 @@ record Options(int seconds, int warmup, int connections, int threads, int articl
 
     private static Set<Scenario> scenarios(String list) {
         Set<Scenario> chosen = EnumSet.noneOf(Scenario.class);
+        if (list.trim().equalsIgnoreCase("none")) {
+            return chosen;
+        }
         List<String> unknown = new ArrayList<>();
         for (String name : list.split(",")) {
             String key = name.trim().toLowerCase(Locale.ROOT);
@@ -94,7 +104,7 @@ record Options(int seconds, int warmup, int connections, int threads, int articl
             }
         }
         if (!unknown.isEmpty() || chosen.isEmpty()) {
-            throw new IllegalArgumentException("--scenarios " + list + ": choose from list, article, comments, create");
+            throw new IllegalArgumentException("--scenarios " + list + ": choose from list, article, comments, create, or none");
         }
         return chosen;
     }

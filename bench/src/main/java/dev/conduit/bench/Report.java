@@ -28,9 +28,11 @@ final class Report {
     private final String loadAfter;
     private final ZonedDateTime when;
     private final List<Main.Run> runs;
+    private final List<Propagation.Result> propagation;
 
     Report(Options options, String command, Machine machine, List<String> serviceJvmOpts, double startSeconds,
-           Seeder.Seeded seeded, String loadBefore, String loadAfter, ZonedDateTime when, List<Main.Run> runs) {
+           Seeder.Seeded seeded, String loadBefore, String loadAfter, ZonedDateTime when, List<Main.Run> runs,
+           List<Propagation.Result> propagation) {
         this.options = options;
         this.command = command;
         this.machine = machine;
@@ -41,18 +43,26 @@ final class Report {
         this.loadAfter = loadAfter;
         this.when = when;
         this.runs = runs;
+        this.propagation = propagation;
     }
 
     String text() {
         StringBuilder out = new StringBuilder();
         facts().forEach(f -> out.append(f).append('\n'));
-        out.append("\nThroughput and latency (2xx answers; targets and peers from issue 12, wrk -t2 -c64)\n")
-                .append(throughput().text())
-                .append("\nCPU ms per request, by process (utime + stime in the window / 2xx answers)\n")
-                .append(cpu().text())
-                .append("\nMemory, RSS in MiB at the end of each measured window\n")
-                .append(memory().text())
-                .append('\n').append(rssSummary()).append('\n');
+        if (!propagation.isEmpty()) {
+            out.append("\nEvent propagation: a write at the gateway until another service's read model shows it (goal: p99 under ")
+                    .append(Table.number(Propagation.TARGET_P99_MS, 0)).append(" ms)\n")
+                    .append(propagationTable().text());
+        }
+        if (!runs.isEmpty()) {
+            out.append("\nThroughput and latency (2xx answers; targets and peers from issue 12, wrk -t2 -c64)\n")
+                    .append(throughput().text())
+                    .append("\nCPU ms per request, by process (utime + stime in the window / 2xx answers)\n")
+                    .append(cpu().text())
+                    .append("\nMemory, RSS in MiB at the end of each measured window\n")
+                    .append(memory().text())
+                    .append('\n').append(rssSummary()).append('\n');
+        }
         errors().forEach(e -> out.append(e).append('\n'));
         return out.toString();
     }
@@ -64,22 +74,34 @@ final class Report {
                         + "do not compare these figures with the targets.\n")
                 .append('\n');
         facts().forEach(f -> out.append("- ").append(f).append('\n'));
-        out.append("\n## Throughput and latency\n\n")
-                .append("Requests per second and latencies count 2xx answers in the measured window; latency runs from writing "
-                        + "the request to reading the whole answer (closed loop like wrk, not corrected for coordinated omission). "
-                        + "Targets and the peers' figures are the issue's (wrk -t2 -c64); they apply to the whole system, "
-                        + "so only the rows via the gateway are checked against them.\n\n")
-                .append(throughput().markdown())
-                .append("\n## CPU per request\n\n")
-                .append("CPU milliseconds (utime + stime from `/proc/<pid>/stat`) each process used during the measured "
-                        + "window, divided by the 2xx answers in it. `platform` is the six processes together; `bench` is the "
-                        + "load generator, shown to tell whether it was the bottleneck.\n\n")
-                .append(cpu().markdown())
-                .append("\n## Memory\n\n")
-                .append("RSS (`VmRSS` of `/proc/<pid>/status`) in MiB at the end of each measured window, still under load; "
-                        + "the last column sums the four services' peak RSS since they started (`VmHWM`).\n\n")
-                .append(memory().markdown())
-                .append('\n').append(rssSummary()).append('\n');
+        if (!propagation.isEmpty()) {
+            out.append("\n## Event propagation\n\n")
+                    .append(String.format(Locale.ROOT, "From sending a write to the gateway until a read through the gateway shows "
+                            + "it answered by another service's read model, which only the write's event updates (outbox relay, "
+                            + "Kafka, consumer, MongoDB). One write at a time on the quiet platform, before the load runs, "
+                            + "%d ms apart, after %d unmeasured ones; each read model polled back to back by its own client, "
+                            + "so a figure includes the write's own answer and up to one read's round trip. Goal: p99 under "
+                            + "%.0f ms.%n%n", Propagation.PACE.toMillis(), Propagation.WARMUP, Propagation.TARGET_P99_MS))
+                    .append(propagationTable().markdown());
+        }
+        if (!runs.isEmpty()) {
+            out.append("\n## Throughput and latency\n\n")
+                    .append("Requests per second and latencies count 2xx answers in the measured window; latency runs from writing "
+                            + "the request to reading the whole answer (closed loop like wrk, not corrected for coordinated omission). "
+                            + "Targets and the peers' figures are the issue's (wrk -t2 -c64); they apply to the whole system, "
+                            + "so only the rows via the gateway are checked against them.\n\n")
+                    .append(throughput().markdown())
+                    .append("\n## CPU per request\n\n")
+                    .append("CPU milliseconds (utime + stime from `/proc/<pid>/stat`) each process used during the measured "
+                            + "window, divided by the 2xx answers in it. `platform` is the six processes together; `bench` is the "
+                            + "load generator, shown to tell whether it was the bottleneck.\n\n")
+                    .append(cpu().markdown())
+                    .append("\n## Memory\n\n")
+                    .append("RSS (`VmRSS` of `/proc/<pid>/status`) in MiB at the end of each measured window, still under load; "
+                            + "the last column sums the four services' peak RSS since they started (`VmHWM`).\n\n")
+                    .append(memory().markdown())
+                    .append('\n').append(rssSummary()).append('\n');
+        }
         List<String> errors = errors();
         if (!errors.isEmpty()) {
             out.append("\n## Errors\n\n");
@@ -97,6 +119,7 @@ final class Report {
                 bench/run.sh                    # the issue's workload: 200 articles, 64 connections, 5 s + 20 s per scenario
                 bench/run.sh --articles 10000   # the same on a collection of 10,000 articles
                 bench/run.sh --direct           # also each scenario on its service's own port, without the gateway
+                bench/run.sh --scenarios none   # only the event propagation (200 paced writes of each kind)
                 bench/run.sh --help             # every option
                 ```
 
@@ -131,6 +154,17 @@ final class Report {
                 String.format(Locale.ROOT, "load: %d connections on %d event loops, %d s warm-up then %d s measured per run, "
                         + "the gateway's rate limits lifted", options.connections(), options.threads(), options.warmup(),
                         options.seconds()));
+    }
+
+    private Table propagationTable() {
+        Table table = new Table(2, "write", "shown by", "samples", "p50 ms", "p99 ms", "max ms", "not seen in 10 s", "goal met")
+                .text("goal met");
+        for (Propagation.Result p : propagation) {
+            table.row(p.write(), p.readModel(), Table.number(p.samples(), 0), Table.number(p.percentile(50), 1),
+                    Table.number(p.percentile(99), 1), Table.number(p.max(), 1), Table.number(p.missed(), 0),
+                    p.met() ? "yes" : "no");
+        }
+        return table;
     }
 
     private Table throughput() {

@@ -112,4 +112,30 @@ class FiguresTest {
         assertEquals("12.5", Table.small(OptionalDouble.of(12.5)));
         assertEquals("n/a", Table.number(Double.NaN, 1));
     }
+
+    @Test
+    void propagationIsOnByDefaultAndCanBeAllThereIs() {
+        assertEquals(200, Options.parse(List.of(), Path.of("B.md")).propagation());
+        Options only = Options.parse(List.of("--scenarios", "none", "--propagation", "50"), Path.of("B.md"));
+        assertTrue(only.scenarios().isEmpty());
+        assertEquals(50, only.propagation());
+        assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(List.of("--scenarios", "none", "--propagation", "0"), Path.of("B.md")));
+    }
+
+    @Test
+    void propagationPercentilesAreNearestRankOfTheSortedSamples() {
+        double[] millis = new double[200];
+        for (int i = 0; i < millis.length; i++) {
+            millis[i] = millis.length - i;
+        }
+        Propagation.Result result = new Propagation.Result("w", "r", millis, 0);
+        assertEquals(100.0, result.percentile(50));
+        assertEquals(198.0, result.percentile(99));
+        assertEquals(200.0, result.max());
+        assertFalse(result.met());
+        assertTrue(new Propagation.Result("w", "r", new double[] {5, 20, 99}, 0).met());
+        assertFalse(new Propagation.Result("w", "r", new double[] {5, 20, 30}, 1).met(), "a write never seen misses the goal");
+        assertTrue(Double.isNaN(new Propagation.Result("w", "r", new double[0], 0).percentile(99)));
+    }
 }

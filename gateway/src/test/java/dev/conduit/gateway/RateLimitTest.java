@@ -1,5 +1,6 @@
 package dev.conduit.gateway;
 
+import dev.conduit.localstack.testing.Scrape;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -116,5 +117,22 @@ class RateLimitTest {
         Management.given().when().get("/q/health/live").then().statusCode(200);
         Management.given().when().get("/q/metrics").then().statusCode(200)
                 .body(matchesPattern("(?s).*conduit_gateway_rate_limit_keys\\{limit=\"client\"} [1-9][0-9]*\\.0.*"));
+    }
+
+    @Test
+    void everyRefusalIsCountedPerLimit() {
+        Map<String, String> client = Map.of("limit", "client");
+        double before = refused(client);
+        for (int i = 0; i < 20; i++) {
+            from("10.0.3.1").when().get("/api/tags").then().statusCode(200);
+        }
+        assertEquals(before, refused(client), "admitted requests are not refusals");
+        from("10.0.3.1").when().get("/api/tags").then().statusCode(429);
+        assertEquals(before + 1, refused(client));
+    }
+
+    private static double refused(Map<String, String> limit) {
+        return Scrape.parse(Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .valueOrZero("conduit_gateway_rate_limit_refused_total", limit);
     }
 }

@@ -1,6 +1,7 @@
 package dev.conduit.gateway.ratelimit;
 
 import dev.conduit.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -21,6 +22,9 @@ public class RateLimiter {
     private final TokenBuckets perClient;
     private final TokenBuckets perUser;
     private final TokenBuckets authPerClient;
+    private final Counter clientRefused;
+    private final Counter userRefused;
+    private final Counter authRefused;
     private final Vertx vertx;
     private final long evictionTimer;
 
@@ -29,6 +33,9 @@ public class RateLimiter {
         this.perClient = new TokenBuckets(limits.clientRequests(), limits.period(), System::nanoTime);
         this.perUser = new TokenBuckets(limits.userRequests(), limits.period(), System::nanoTime);
         this.authPerClient = new TokenBuckets(limits.authRequests(), limits.period(), System::nanoTime);
+        this.clientRefused = refusals("client", meters);
+        this.userRefused = refusals("user", meters);
+        this.authRefused = refusals("auth", meters);
         this.vertx = vertx;
         Map.of("client", perClient, "user", perUser, "auth", authPerClient).forEach((name, buckets) ->
                 Gauge.builder("conduit.gateway.rate.limit.keys", buckets, TokenBuckets::size)
@@ -45,14 +52,28 @@ public class RateLimiter {
     }
 
     public TokenBuckets.Decision client(String address) {
-        return perClient.take(address);
+        return counted(perClient.take(address), clientRefused);
     }
 
     public TokenBuckets.Decision user(String subject) {
-        return perUser.take(subject);
+        return counted(perUser.take(subject), userRefused);
     }
 
     public TokenBuckets.Decision authEndpoint(String address) {
-        return authPerClient.take(address);
+        return counted(authPerClient.take(address), authRefused);
+    }
+
+    private static TokenBuckets.Decision counted(TokenBuckets.Decision decision, Counter refused) {
+        if (!decision.allowed()) {
+            refused.increment();
+        }
+        return decision;
+    }
+
+    private static Counter refusals(String limit, MeterRegistry meters) {
+        return Counter.builder("conduit.gateway.rate.limit.refused")
+                .description("requests answered 429 by the limit")
+                .tag("limit", limit)
+                .register(meters);
     }
 }

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +43,8 @@ public class GatewayRoutes {
 
     private static final String ROUTE = "conduit.route";
     private static final String FORWARDED = "conduit.forwarded";
+    /** Where Quarkus' HTTP metrics look for a request's path template. */
+    private static final String URI_TEMPLATE = "UrlPathTemplate";
 
     private final RateLimiter rateLimiter;
     private final EdgeAuthenticator authenticator;
@@ -75,6 +78,7 @@ public class GatewayRoutes {
         String id = RequestIds.assign(request);
         MDC.put(RequestIds.MDC_KEY, id);
         ctx.response().putHeader(RequestIds.HEADER, id);
+        uriTag(ctx, "/api/*");
         long start = System.nanoTime();
         ctx.addEndHandler(ended -> {
             ApiRoute route = ctx.get(ROUTE);
@@ -94,6 +98,7 @@ public class GatewayRoutes {
         RouteTable.Match match = RouteTable.match(request.method(), belowApi(ctx));
         if (match instanceof RouteTable.Found found) {
             ctx.put(ROUTE, found.route());
+            uriTag(ctx, "/api" + found.route().pattern());
             ctx.next();
         } else if (match instanceof RouteTable.MethodNotAllowed notAllowed) {
             ctx.response().putHeader(HttpHeaders.ALLOW,
@@ -162,6 +167,17 @@ public class GatewayRoutes {
             LOG.errorf(ctx.failure(), "unexpected failure on %s %s", ctx.request().method(), ctx.request().uri());
         }
         ErrorResponses.send(ctx.request(), status, status >= 500 ? "internal gateway error" : "request failed");
+    }
+
+    /**
+     * The {@code uri} tag of this request's {@code http.server.requests} timer: the contract's path
+     * pattern (e.g. {@code /api/articles/{slug}}), or {@code /api/*} when no operation matches, never
+     * the raw path, so the number of series stays bounded. Set the way Quarkus REST sets its templates.
+     */
+    private static void uriTag(RoutingContext ctx, String template) {
+        if (ctx.request() instanceof HttpServerRequestInternal request) {
+            request.context().putLocal(URI_TEMPLATE, template);
+        }
     }
 
     private static boolean admitted(RoutingContext ctx, TokenBuckets.Decision decision) {
