@@ -28,8 +28,9 @@ public final class Platform implements AutoCloseable {
      * <ul>
      * <li>{@code -XX:TieredStopAtLevel=1}: C1 only. Half the CPU at start (post-service 7.5 to 4 CPU
      *     seconds) and 25-35 MiB less RSS a service (no C2 compiler arenas, no profiling data in
-     *     metaspace, a smaller code cache); CPU per request stayed level or fell, as C2 was still
-     *     compiling minutes after start with six JVMs on two cores;</li>
+     *     metaspace, a smaller code cache); CPU per request through the gateway fell for the list,
+     *     comments and create (C2 was still compiling minutes after start with six JVMs on two
+     *     cores) and rose a fifth for the single-article read, the cheapest request;</li>
      * <li>{@code -XX:+UseSerialGC}: no GC threads, the smallest GC footprint; pauses of a few ms at
      *     these heap sizes;</li>
      * <li>{@code -Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}: a heap that follows the
