@@ -198,7 +198,7 @@ public final class Platform implements AutoCloseable {
             supervisor = new Supervisor(out, data.statusFile());
             Map<ChildProcess, ChildProcess.Ready> servers = new LinkedHashMap<>();
             Path kafkaLog = data.logs().resolve("kafka.log");
-            servers.put(supervisor.launch(new Supervisor.Spec("kafka", () -> Servers.startKafka(data.kafka(),
+            servers.put(supervisor.launch(new Supervisor.Spec("kafka", () -> Servers.startKafkaWithArchive(data.kafka(),
                     settings.kafkaPort(), settings.kafkaControllerPort(), kafkaLog), Servers.ready())), Servers.ready());
             servers.put(supervisor.launch(new Supervisor.Spec("mongo", () -> Servers.startMongo(data.mongoFile(),
                     settings.mongoPort(), data.logs().resolve("mongo.log")), Servers.ready())), Servers.ready());
@@ -346,6 +346,7 @@ public final class Platform implements AutoCloseable {
         List<ChildProcess> servers = reversed.stream().filter(c -> c.name().equals("kafka") || c.name().equals("mongo")).toList();
         stopInParallel(services);
         stopInParallel(servers);
+        servers.stream().filter(c -> c.name().equals("kafka")).forEach(Servers::keepKafkaArchive);
     }
 
     private static void stopInParallel(List<ChildProcess> group) {
