@@ -30,7 +30,8 @@ public final class Platform implements AutoCloseable {
      *     seconds) and 25-35 MiB less RSS a service (no C2 compiler arenas, no profiling data in
      *     metaspace, a smaller code cache); CPU per request through the gateway fell for the list,
      *     comments and create (C2 was still compiling minutes after start with six JVMs on two
-     *     cores) and rose a fifth for the single-article read, the cheapest request;</li>
+     *     cores) and rose 4-22 % (two runs) for the single-article read, the cheapest request;
+     *     {@code CONDUIT_SERVICE_JAVA_OPTS} without it gives C2 to a long-running platform;</li>
      * <li>{@code -XX:+UseSerialGC}: no GC threads, the smallest GC footprint; pauses of a few ms at
      *     these heap sizes;</li>
      * <li>{@code -Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}: a heap that follows the
