@@ -43,6 +43,11 @@ public final class ChildProcess {
 
     /** Starts {@code command}, appending its output to {@code log}. */
     public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log) {
+        return start(name, command, env, log, null);
+    }
+
+    /** Starts {@code command} in {@code workDir} (null: this process's), appending its output to {@code log}. */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log, Path workDir) {
         try {
             Files.createDirectories(log.getParent());
             long offset = Files.exists(log) ? Files.size(log) : 0;
@@ -50,6 +55,12 @@ public final class ChildProcess {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+            if (workDir != null) {
+                builder.directory(workDir.toFile());
+            }
+            // Every child is a JVM with a few dozen threads; glibc's default of up to 8 malloc arenas
+            // a core keeps tens of MiB of freed native memory per JVM. An explicit setting wins.
+            builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
             builder.environment().putAll(env);
             return new ChildProcess(name, builder.start(), log, offset);
         } catch (IOException e) {

@@ -21,6 +21,30 @@ import java.util.function.Function;
  */
 public final class Platform implements AutoCloseable {
 
+    /**
+     * The services' JVM options unless CONDUIT_SERVICE_JAVA_OPTS replaces them: six JVMs share a laptop
+     * (or this project's 2-core machine), so each is small and spends little CPU on itself. Measured
+     * with bench/run.sh against the earlier "-Xms64m -Xmx384m -XX:+UseSerialGC" (bench/README.md):
+     * <ul>
+     * <li>{@code -XX:TieredStopAtLevel=1}: C1 only. Half the CPU at start (post-service 7.5 to 4 CPU
+     *     seconds) and 25-35 MiB less RSS a service (no C2 compiler arenas, no profiling data in
+     *     metaspace, a smaller code cache); CPU per request through the gateway fell for the list,
+     *     comments and create (C2 was still compiling minutes after start with six JVMs on two
+     *     cores) and rose 4-22 % (two runs) for the single-article read, the cheapest request;
+     *     {@code CONDUIT_SERVICE_JAVA_OPTS} without it gives C2 to a long-running platform;</li>
+     * <li>{@code -XX:+UseSerialGC}: no GC threads, the smallest GC footprint; pauses of a few ms at
+     *     these heap sizes;</li>
+     * <li>{@code -Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30}: a heap that follows the
+     *     live data (11-30 MiB after GC under load) instead of keeping 40-70 % free; young GCs stay at a
+     *     few a second;</li>
+     * <li>{@code -Xmx384m}: head room for a large page or a burst, never committed unless used.</li>
+     * </ul>
+     * The launcher adds the services' class-data archive when the build made one, and every child
+     * runs with MALLOC_ARENA_MAX=2 (see {@link ChildProcess}).
+     */
+    public static final List<String> SERVICE_JVM_OPTS = List.of("-Xms32m", "-Xmx384m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30");
+
     /** Where everything listens; every port can be changed through the environment. */
     public record Settings(Path home, Path dataDir, int gatewayPort, int userPort, int postPort, int commentPort,
                            int kafkaPort, int kafkaControllerPort, int mongoPort, List<String> serviceJvmOpts,
@@ -37,7 +61,7 @@ public final class Platform implements AutoCloseable {
                     port(env, "CONDUIT_KAFKA_PORT", 19092),
                     port(env, "CONDUIT_KAFKA_CONTROLLER_PORT", 19093),
                     port(env, "CONDUIT_MONGO_PORT", 27117),
-                    List.of(value(env, "CONDUIT_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC").trim().split("\\s+")),
+                    List.of(value(env, "CONDUIT_SERVICE_JAVA_OPTS", String.join(" ", SERVICE_JVM_OPTS)).trim().split("\\s+")),
                     // health and metrics: each part's management port (9080-9083 beside 8080-8083)
                     port(env, "CONDUIT_GATEWAY_MANAGEMENT_PORT", 9080),
                     port(env, "CONDUIT_USER_MANAGEMENT_PORT", 9081),
@@ -49,7 +73,7 @@ public final class Platform implements AutoCloseable {
         public static Settings onFreePorts(Path home, Path dataDir) {
             return new Settings(home, dataDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                     Ports.free(), Ports.free(), Ports.free(),
-                    List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                    SERVICE_JVM_OPTS,
                     Ports.free(), Ports.free(), Ports.free(), Ports.free());
         }
 
@@ -97,6 +121,9 @@ public final class Platform implements AutoCloseable {
             return URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
         }
     }
+
+    /** Written into each service's quarkus-app folder by a build with AppCDS (./conduit's build does it). */
+    static final String APP_CDS_ARCHIVE = "app-cds.jsa";
 
     private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(120);
@@ -172,18 +199,20 @@ public final class Platform implements AutoCloseable {
             supervisor = new Supervisor(out, data.statusFile());
             Map<ChildProcess, ChildProcess.Ready> servers = new LinkedHashMap<>();
             Path kafkaLog = data.logs().resolve("kafka.log");
-            servers.put(supervisor.launch(new Supervisor.Spec("kafka", () -> Servers.startKafka(data.kafka(),
+            servers.put(supervisor.launch(new Supervisor.Spec("kafka", () -> Servers.startKafkaWithArchive(data.kafka(),
                     settings.kafkaPort(), settings.kafkaControllerPort(), kafkaLog), Servers.ready())), Servers.ready());
             servers.put(supervisor.launch(new Supervisor.Spec("mongo", () -> Servers.startMongo(data.mongoFile(),
                     settings.mongoPort(), data.logs().resolve("mongo.log")), Servers.ready())), Servers.ready());
-            awaitAll(servers, SERVER_TIMEOUT);
-
+            // The services start while the servers do: a service spends its first seconds loading
+            // classes and building its beans, needs MongoDB and Kafka only after that, and its clients
+            // retry until they answer; readiness is reported only once both are reachable.
             Map<ChildProcess, ChildProcess.Ready> started = new LinkedHashMap<>();
             for (Service service : services) {
                 ChildProcess.Ready ready = ChildProcess.Ready.http(service.readiness());
                 started.put(supervisor.launch(new Supervisor.Spec(service.name(), () -> startService(service), ready,
                         Optional.of(ChildProcess.Ready.http(service.liveness())))), ready);
             }
+            awaitAll(servers, SERVER_TIMEOUT);
             awaitAll(started, SERVICE_TIMEOUT);
             supervisor.superviseAll();
             out.printf("Conduit is up in %.1f s%n", (System.nanoTime() - begin) / 1e9);
@@ -226,18 +255,28 @@ public final class Platform implements AutoCloseable {
     }
 
     private ChildProcess startService(Service service) {
+        Path runner = service.runner(settings.home());
+        Path app = runner.getParent();
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(settings.serviceJvmOpts());
+        // The class-data archive of ./conduit's build (quarkus.package.jar.appcds.enabled): classes come
+        // mapped from it instead of being loaded and verified one by one, about a third less CPU at start.
+        // It records the class path as "quarkus-run.jar" relative to the app folder, so the service is
+        // started there with that relative path; a JVM that cannot use the archive (another JDK, a
+        // stale archive) starts without it.
+        if (Files.isRegularFile(app.resolve(APP_CDS_ARCHIVE))) {
+            command.add("-XX:SharedArchiveFile=" + APP_CDS_ARCHIVE);
+        }
         Path agent = Servers.ownLocation();
         if (agent.toString().endsWith(".jar")) {
             command.add("-javaagent:" + agent);
         }
         command.add("-jar");
-        command.add(service.runner(settings.home()).toString());
+        command.add(runner.getFileName().toString());
         Map<String, String> env = with(with(service.env(), "QUARKUS_HTTP_PORT", String.valueOf(service.port())),
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(service.managementPort()));
-        return ChildProcess.start(service.name(), command, env, data.logs().resolve(service.name() + ".log"));
+        return ChildProcess.start(service.name(), command, env, data.logs().resolve(service.name() + ".log"), app);
     }
 
     /** Polls every child until all are ready, printing each as it becomes ready. */
@@ -308,6 +347,7 @@ public final class Platform implements AutoCloseable {
         List<ChildProcess> servers = reversed.stream().filter(c -> c.name().equals("kafka") || c.name().equals("mongo")).toList();
         stopInParallel(services);
         stopInParallel(servers);
+        servers.stream().filter(c -> c.name().equals("kafka")).forEach(Servers::keepKafkaArchive);
     }
 
     private static void stopInParallel(List<ChildProcess> group) {
