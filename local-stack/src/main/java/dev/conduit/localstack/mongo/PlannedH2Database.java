@@ -18,7 +18,8 @@ import org.h2.mvstore.MVStore;
 import java.util.List;
 
 /**
- * mongo-java-server's H2 database whose collections look documents up through {@link IndexPlanner}.
+ * mongo-java-server's H2 database whose collections look documents up through {@link IndexPlanner},
+ * with every index in memory (the documents are what the file keeps).
  * The store layout (map names) is H2Database's own, so a data file written before reads the same.
  */
 final class PlannedH2Database extends H2Database {
@@ -63,6 +64,15 @@ final class PlannedH2Database extends H2Database {
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
         Document count = CountCommand.answer(getDatabaseName(), command, query, name -> resolveCollection(name, false));
         return count != null ? count : super.handleCommand(channel, command, query, databaseResolver, oplog);
+    }
+
+    /**
+     * A unique index held in memory ({@link InMemoryUniqueIndex}) instead of an H2 map, rebuilt from
+     * the documents when the file opens; index maps a data file holds from before are left unused.
+     */
+    @Override
+    protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+        return new InMemoryUniqueIndex(indexName, keys, sparse);
     }
 
     /** A non-unique index is kept ({@link EqualityIndex}) instead of ignored. */

@@ -138,9 +138,19 @@ class IndexPlannerTest {
                 MongoCollection<org.bson.Document> docs = client.getDatabase("planner").getCollection("docs");
                 if (round == 0) {
                     docs.createIndex(Indexes.ascending("author"), new IndexOptions().name("author"));
-                    docs.insertMany(List.of(new org.bson.Document("_id", 1).append("author", "a"),
-                            new org.bson.Document("_id", 2).append("author", "b"), new org.bson.Document("_id", 3).append("author", "a")));
+                    docs.createIndex(Indexes.ascending("slug"), new IndexOptions().unique(true).name("slug"));
+                    docs.insertMany(List.of(new org.bson.Document("_id", 1).append("author", "a").append("slug", "one"),
+                            new org.bson.Document("_id", 2).append("author", "b").append("slug", "two"),
+                            new org.bson.Document("_id", 3).append("author", "a").append("slug", "three")));
                 }
+                // the unique indexes, held in memory, hold again after the reopen: lookups and refusals
+                assertEquals(2, docs.find(Filters.and(Filters.eq("slug", "two"), Filters.exists("author"))).first().get("_id"));
+                assertEquals(com.mongodb.ErrorCategory.DUPLICATE_KEY, org.junit.jupiter.api.Assertions.assertThrows(
+                        com.mongodb.MongoWriteException.class,
+                        () -> docs.insertOne(new org.bson.Document("_id", 10).append("slug", "one"))).getError().getCategory());
+                assertEquals(com.mongodb.ErrorCategory.DUPLICATE_KEY, org.junit.jupiter.api.Assertions.assertThrows(
+                        com.mongodb.MongoWriteException.class,
+                        () -> docs.insertOne(new org.bson.Document("_id", 3).append("slug", "new"))).getError().getCategory());
                 assertEquals(List.of(1, 3), docs.find(Filters.and(Filters.eq("author", "a"), Filters.gt("_id", 0)))
                         .sort(Sorts.ascending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()));
             } finally {
