@@ -131,13 +131,20 @@ public final class Platform implements AutoCloseable {
 
     private final Settings settings;
     private final PrintStream out;
+    private final Map<String, String> environment;
     private Supervisor supervisor;
     private DataDir data;
     private JwtKeys keys;
 
     public Platform(Settings settings, PrintStream out) {
+        this(settings, out, Map.of());
+    }
+
+    /** With {@code environment} added to every service's (tests switch tracing on with it). */
+    public Platform(Settings settings, PrintStream out, Map<String, String> environment) {
         this.settings = settings;
         this.out = out;
+        this.environment = Map.copyOf(environment);
     }
 
     public Settings settings() {
@@ -168,6 +175,7 @@ public final class Platform implements AutoCloseable {
         // a front end under development may run on any local port; tokens travel in a header, never
         // a cookie, so any origin may call. An explicit CORS_ORIGINS wins.
         common.put("CORS_ORIGINS", Optional.ofNullable(System.getenv("CORS_ORIGINS")).orElse("*"));
+        common.putAll(environment);
         return List.of(
                 new Service("user-service", settings.userPort(), settings.userManagementPort(),
                         with(common, "JWT_KEYS_DIR", keys.dir().toString())),

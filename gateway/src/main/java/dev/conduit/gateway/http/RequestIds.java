@@ -11,6 +11,8 @@ public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
     /** The MDC key the log format prints. */
     public static final String MDC_KEY = "requestId";
+    /** The attribute of the gateway's server span that holds the id. */
+    public static final String SPAN_ATTRIBUTE = "conduit.request_id";
 
     // ids end up in log lines and headers: no spaces, no control characters, bounded length
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");

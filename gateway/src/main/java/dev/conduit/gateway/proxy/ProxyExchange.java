@@ -55,6 +55,8 @@ final class ProxyExchange {
     private final String uri;
     private final boolean hasBody;
     private final boolean idempotent;
+    /** Vert.x' tracer adds the trace context headers itself: the caller's are not forwarded. */
+    private final boolean tracing;
 
     private int attempts;
     private Attempt current;
@@ -68,8 +70,10 @@ final class ProxyExchange {
     private long bodyIdleTimer = -1;
     private long bodyDeadlineTimer = -1;
 
-    ProxyExchange(Vertx vertx, GatewayConfig config, Downstream downstream, RoutingContext ctx, String path) {
+    ProxyExchange(Vertx vertx, GatewayConfig config, Downstream downstream, RoutingContext ctx, String path,
+                  boolean tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.config = config;
         this.downstream = downstream;
         this.ctx = ctx;
@@ -352,7 +356,8 @@ final class ProxyExchange {
         MultiMap out = MultiMap.caseInsensitiveMultiMap();
         for (var header : in) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!skip.contains(name) && !name.equals("host") && !name.equals("expect")) {
+            if (!skip.contains(name) && !name.equals("host") && !name.equals("expect")
+                    && !(tracing && TraceHeaders.isTraceContext(name))) {
                 out.add(header.getKey(), header.getValue());
             }
         }

@@ -20,15 +20,17 @@ public class ReverseProxy {
     private final Vertx vertx;
     private final GatewayConfig config;
     private final Downstreams downstreams;
+    private final boolean tracing;
 
     public ReverseProxy(Vertx vertx, GatewayConfig config, Downstreams downstreams) {
         this.vertx = vertx;
         this.config = config;
         this.downstreams = downstreams;
+        this.tracing = TraceHeaders.injectedByTracer(vertx);
     }
 
     /** {@code path} is the request path below {@code /api}, starting with '/'. */
     public void forward(RoutingContext ctx, Service service, String path) {
-        new ProxyExchange(vertx, config, downstreams.get(service), ctx, path).start();
+        new ProxyExchange(vertx, config, downstreams.get(service), ctx, path, tracing).start();
     }
 }

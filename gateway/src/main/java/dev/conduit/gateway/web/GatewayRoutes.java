@@ -9,6 +9,7 @@ import dev.conduit.gateway.proxy.RouteTable;
 import dev.conduit.gateway.ratelimit.RateLimiter;
 import dev.conduit.gateway.ratelimit.TokenBuckets;
 import dev.conduit.gateway.security.EdgeAuthenticator;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -77,6 +78,8 @@ public class GatewayRoutes {
         HttpServerRequest request = ctx.request();
         String id = RequestIds.assign(request);
         MDC.put(RequestIds.MDC_KEY, id);
+        // the way from a request id to its trace in the trace store (a no-op while tracing is off)
+        Span.current().setAttribute(RequestIds.SPAN_ATTRIBUTE, id);
         ctx.response().putHeader(RequestIds.HEADER, id);
         uriTag(ctx, "/api/*");
         long start = System.nanoTime();

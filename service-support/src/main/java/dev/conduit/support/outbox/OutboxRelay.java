@@ -9,6 +9,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import dev.conduit.support.tracing.EventTracing;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.reactive.ReactiveMongoCollection;
 import io.smallrye.mutiny.Multi;
@@ -255,6 +256,7 @@ public final class OutboxRelay {
                         new RecordHeader("conduit-event-type", event.type.getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader("conduit-event-id", event.eventId.getBytes(StandardCharsets.UTF_8))))
                 .build();
-        return emitter.sendMessage(Message.of(value).addMetadata(metadata).addMetadata(EventRecords.cloudEvent(event, aggregateId)));
+        Message<String> message = Message.of(value).addMetadata(metadata).addMetadata(EventRecords.cloudEvent(event, aggregateId));
+        return emitter.sendMessage(EventTracing.continuing(message, event.traceparent));
     }
 }

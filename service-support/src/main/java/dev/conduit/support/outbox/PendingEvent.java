@@ -23,6 +23,11 @@ public class PendingEvent {
     public String data;
     /** The Kafka record key when it is not the aggregate id (comments are keyed by their article). */
     public String key;
+    /**
+     * The W3C {@code traceparent} of the request that wrote the event, so the relay's send continues
+     * its trace; null while tracing is off (see {@link dev.conduit.support.tracing.EventTracing}).
+     */
+    public String traceparent;
 
     public PendingEvent() {
     }

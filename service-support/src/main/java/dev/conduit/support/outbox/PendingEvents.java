@@ -3,6 +3,7 @@ package dev.conduit.support.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.ConduitEvent;
+import dev.conduit.support.tracing.EventTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -21,7 +22,9 @@ public class PendingEvents {
     /** {@code event} as version {@code aggregateVersion} of its aggregate, keyed by the aggregate id. */
     public PendingEvent of(ConduitEvent event, long aggregateVersion) {
         try {
-            return PendingEvent.of(event.eventType(), event.schemaVersion(), aggregateVersion, json.writeValueAsString(event));
+            PendingEvent pending = PendingEvent.of(event.eventType(), event.schemaVersion(), aggregateVersion, json.writeValueAsString(event));
+            pending.traceparent = EventTracing.currentTraceparent();
+            return pending;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + event.eventType(), e);
         }

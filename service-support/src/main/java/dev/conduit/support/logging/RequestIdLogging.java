@@ -1,0 +1,50 @@
+package dev.conduit.support.logging;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.MDC;
+
+/**
+ * Puts the gateway's {@code X-Request-Id} into the MDC ({@code requestId}) of every request, so every
+ * log line written while serving it carries the id, also after reactive hops: Quarkus keeps the MDC in
+ * the request's duplicated Vert.x context, which MongoDB results and worker threads come back to.
+ * An id that is not sane (the gateway makes sure of it, but a caller inside the cluster need not go
+ * through the gateway) is left out rather than written into log lines.
+ */
+@ApplicationScoped
+public class RequestIdLogging {
+
+    public static final String HEADER = "X-Request-Id";
+    public static final String MDC_KEY = "requestId";
+    private static final int MAX_LENGTH = 128;
+    /** Before Quarkus' own filters and every route: lines written by them carry the id too. */
+    private static final int PRIORITY = 10_000;
+
+    void install(@Observes Filters filters) {
+        filters.register(ctx -> {
+            String id = ctx.request().getHeader(HEADER);
+            if (id != null && isSane(id)) {
+                MDC.put(MDC_KEY, id);
+            }
+            ctx.next();
+        }, PRIORITY);
+    }
+
+    /** What the gateway accepts from a caller: {@code [A-Za-z0-9._:/+=-]{1,128}}. */
+    static boolean isSane(String id) {
+        int length = id.length();
+        if (length == 0 || length > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '/' || c == '+' || c == '=' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
