@@ -575,7 +575,8 @@ class CheckerSelfTest {
         }
     }
 
-    private static Manifests editAgain(Manifests edited, String kind, String name, Consumer<ObjectNode> edit) {
+    /** A second edit of an already edited target. */
+    static Manifests editAgain(Manifests edited, String kind, String name, Consumer<ObjectNode> edit) {
         StringBuilder yaml = new StringBuilder();
         try {
             for (Manifests.Manifest o : edited.all) {

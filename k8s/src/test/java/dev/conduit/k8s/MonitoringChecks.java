@@ -6,6 +6,7 @@ import dev.conduit.k8s.Manifests.Manifest;
 import dev.conduit.k8s.Manifests.Workload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMetricsEndpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
@@ -73,12 +74,12 @@ final class MonitoringChecks {
 
     // ---- the catalogue and the runbook --------------------------------------------------------
 
-    /**
-     * Every series name the services expose, with its labels: the table under "Metrics" in
-     * docs/operating.md, a histogram expanded to its _bucket (with le), _count, _sum and _max.
-     */
-    static Map<String, Set<String>> catalogue(String doc) {
-        Map<String, Set<String>> series = new LinkedHashMap<>();
+    /** One row of the metric table in docs/operating.md: name, gauge/counter/histogram, labels. */
+    record MetricRow(String name, String type, Set<String> labels) {
+    }
+
+    static List<MetricRow> metricRows(String doc) {
+        List<MetricRow> rows = new ArrayList<>();
         for (String line : doc.split("\n")) {
             Matcher m = METRIC_ROW.matcher(line.strip());
             if (!m.find()) {
@@ -89,8 +90,21 @@ final class MonitoringChecks {
             while (l.find()) {
                 labels.add(l.group(1));
             }
-            String name = m.group(1);
-            if (m.group(2).equals("histogram")) {
+            rows.add(new MetricRow(m.group(1), m.group(2), labels));
+        }
+        return rows;
+    }
+
+    /**
+     * Every series name the services expose, with its labels: the table under "Metrics" in
+     * docs/operating.md, a histogram expanded to its _bucket (with le), _count, _sum and _max.
+     */
+    static Map<String, Set<String>> catalogue(String doc) {
+        Map<String, Set<String>> series = new LinkedHashMap<>();
+        for (MetricRow row : metricRows(doc)) {
+            String name = row.name();
+            Set<String> labels = row.labels();
+            if (row.type().equals("histogram")) {
                 Set<String> bucket = new TreeSet<>(labels);
                 bucket.add("le");
                 series.put(name + "_bucket", bucket);
@@ -230,6 +244,39 @@ final class MonitoringChecks {
         if (!m.of(PodMonitor.class).isEmpty() || !m.of(PrometheusRule.class).isEmpty()) {
             services.stream().filter(s -> !scraped.contains(s)).sorted()
                     .forEach(s -> out.add("Deployment " + s + ": no PodMonitor scrapes its management port"));
+        }
+        return out;
+    }
+
+    // ---- tracing ------------------------------------------------------------------------------
+
+    /** components/otel-collector's Deployment and Service. */
+    static final String COLLECTOR = "otel-collector";
+
+    /**
+     * Where components/otel-collector runs, every service traces: its container ends up with
+     * CONDUIT_TRACING=true (an env entry wins over its ConfigMap's "false"), the one switch that turns
+     * on the SDK and the Kafka connector's trace headers together. Where the endpoint points is
+     * ServiceChecks' (it names a Service of the namespace with that port).
+     */
+    static List<String> tracing(Manifests m, List<String> services) {
+        List<String> out = new ArrayList<>();
+        if (m.find(Deployment.class, COLLECTOR).isEmpty()) {
+            return out;
+        }
+        for (String service : services) {
+            // a missing Deployment or container is ServiceChecks.configuration's to report
+            m.find(Deployment.class, service).stream()
+                    .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream())
+                    .filter(c -> c.getName().equals(service))
+                    .forEach(c -> {
+                        ServiceChecks.Value value = ServiceChecks.environment(m, c).get(ServiceChecks.TRACING);
+                        if (value == null || !"true".equals(value.literal())) {
+                            out.add("Deployment " + service + ": " + ServiceChecks.TRACING + "="
+                                    + (value == null ? "(unset)" : value.literal()) + " beside the " + COLLECTOR
+                                    + "; the component sets it to \"true\"");
+                        }
+                    });
         }
         return out;
     }

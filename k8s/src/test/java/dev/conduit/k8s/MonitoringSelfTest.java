@@ -213,15 +213,54 @@ class MonitoringSelfTest {
 
     @Test
     void otlpEndpointToNoServiceIsFound() {
+        Manifests m = CheckerSelfTest.edit(TARGET, "ConfigMap", "post-service-config",
+                c -> ((ObjectNode) c.get("data")).put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-colector:4317"));
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/post-service container post-service",
+                "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-colector:4317 names Service otel-colector, which does not exist");
+    }
+
+    /** The component's one job: CONDUIT_TRACING=true; without it the service keeps its ConfigMap's "false". */
+    @Test
+    void serviceLeftWithoutTracingBesideTheCollectorIsFound() {
+        Manifests m = CheckerSelfTest.edit(TARGET, "Deployment", "post-service", d -> removeEnv(d, "CONDUIT_TRACING"));
+        expect(MonitoringChecks.tracing(m, ServiceContract.services()), "Deployment post-service",
+                "CONDUIT_TRACING=false beside the otel-collector");
+        // tracing off, the endpoint is not read: a wrong one is no violation (the base and prod point at a
+        // collector they do not run)
+        Manifests wrongEndpoint = CheckerSelfTest.editAgain(m, "ConfigMap", "post-service-config",
+                c -> ((ObjectNode) c.get("data")).put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-colector:4317"));
+        assertEquals(List.of(), ServiceChecks.configuration(wrongEndpoint, ServiceContract.table()).stream()
+                .filter(v -> v.contains("OTEL_EXPORTER_OTLP_ENDPOINT")).toList());
+    }
+
+    /** Quarkus' own switch turns the SDK on but not the Kafka connector's trace headers. */
+    @Test
+    void quarkusSdkSwitchInsteadOfConduitTracingIsFound() {
         Manifests m = CheckerSelfTest.edit(TARGET, "Deployment", "post-service", d -> {
+            removeEnv(d, "CONDUIT_TRACING");
+            ((ArrayNode) d.at("/spec/template/spec/containers/0/env"))
+                    .addObject().put("name", "QUARKUS_OTEL_SDK_DISABLED").put("value", "false");
+        });
+        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/post-service",
+                "sets QUARKUS_OTEL_SDK_DISABLED, which post-service does not read");
+        expect(MonitoringChecks.tracing(m, ServiceContract.services()), "Deployment post-service",
+                "CONDUIT_TRACING=false beside the otel-collector");
+    }
+
+    @Test
+    void tracingFlagOrProtocolThatTheServicesRefuseIsFound() {
+        Manifests m = CheckerSelfTest.editAgain(CheckerSelfTest.edit(TARGET, "Deployment", "post-service", d -> {
             for (var env : d.at("/spec/template/spec/containers/0/env")) {
-                if (env.path("name").asText().equals("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT")) {
-                    ((ObjectNode) env).put("value", "http://otel-colector:4317");
+                if (env.path("name").asText().equals("CONDUIT_TRACING")) {
+                    ((ObjectNode) env).put("value", "yes");
                 }
             }
-        });
-        expect(ServiceChecks.configuration(m, ServiceContract.table()), "Deployment conduit/post-service container post-service",
-                "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-colector:4317 names Service otel-colector, which does not exist");
+        }), "ConfigMap", "post-service-config", c -> ((ObjectNode) c.get("data")).put("OTEL_EXPORTER_OTLP_PROTOCOL", "http"));
+        List<String> v = ServiceChecks.configuration(m, ServiceContract.table());
+        expect(v, "Deployment conduit/post-service container post-service",
+                "CONDUIT_TRACING=yes, but the services accept exactly \"true\" or \"false\"");
+        expect(v, "Deployment conduit/post-service container post-service",
+                "OTEL_EXPORTER_OTLP_PROTOCOL=http is none of [grpc, http/protobuf]");
     }
 
     @Test
@@ -250,6 +289,79 @@ class MonitoringSelfTest {
                 "gateway -> otel-collector:4317/TCP");
     }
 
+    // ---- the catalogue against the code --------------------------------------------------------
+
+    private static final String METERS = """
+            package x;
+            class Relay {
+                static final String NAME = "conduit.relay.send";
+                void meters(MeterRegistry registry) {
+                    Timer.builder(NAME)
+                            .tag("topic", t)
+                            .tag("outcome", "success")
+                            .register(registry);
+                    Counter.builder("conduit.relay.dropped").tag("topic", t).register(registry);
+                    Gauge.builder(Backlog.AGE, this, Relay::age).baseUnit("seconds").register(registry);
+                    MultiGauge.builder("conduit.relay.lag").register(registry);
+                    Timer.builder("http.client.requests").register(registry);
+                }
+            }
+            """;
+    private static final String BACKLOG = """
+            class Backlog {
+                public static final String AGE = "conduit.relay.backlog.age";
+            }
+            """;
+    private static final String RELAY_DOC = """
+            | `conduit_relay_send_seconds` | histogram | `topic`, `outcome` | sends |
+            | `conduit_relay_dropped_total` | counter | `topic` | drops |
+            | `conduit_relay_backlog_age_seconds` | gauge | none | age |
+            | `conduit_relay_lag` | gauge | `partition` | lag |
+            | `http_server_requests_seconds` | histogram | `uri` | not ours: not compared |
+            """;
+
+    @Test
+    void metersAreNamedAsPrometheusNamesThem() {
+        Meters.Reading reading = Meters.read(Map.of("x/src/main/java/x/Relay.java", METERS, "x/src/main/java/x/Backlog.java", BACKLOG));
+        assertEquals(List.of(), reading.problems());
+        assertEquals(List.of(
+                        new Meters.Meter("conduit_relay_send_seconds", "histogram", Set.of("topic", "outcome"), "x/src/main/java/x/Relay.java:5"),
+                        new Meters.Meter("conduit_relay_dropped_total", "counter", Set.of("topic"), "x/src/main/java/x/Relay.java:9"),
+                        new Meters.Meter("conduit_relay_backlog_age_seconds", "gauge", Set.of(), "x/src/main/java/x/Relay.java:10"),
+                        new Meters.Meter("conduit_relay_lag", "gauge", null, "x/src/main/java/x/Relay.java:11")),
+                reading.meters());
+        assertEquals(List.of(), Meters.compare(MonitoringChecks.metricRows(RELAY_DOC), reading));
+    }
+
+    @Test
+    void catalogueOutOfStepWithTheCodeIsFound() {
+        Meters.Reading reading = Meters.read(Map.of("x/src/main/java/x/Relay.java", METERS, "x/src/main/java/x/Backlog.java", BACKLOG));
+        String doc = RELAY_DOC.replace("`conduit_relay_dropped_total` | counter", "`conduit_relay_dropped` | counter")
+                .replace("| `conduit_relay_send_seconds` | histogram | `topic`, `outcome` |", "| `conduit_relay_send_seconds` | histogram | `topic` |")
+                .replace("`conduit_relay_backlog_age_seconds` | gauge", "`conduit_relay_backlog_age_seconds` | counter");
+        List<String> v = Meters.compare(MonitoringChecks.metricRows(doc), reading);
+        expect(v, "Relay.java:9", "registers conduit_relay_dropped_total (counter), which the catalogue in docs/operating.md does not list");
+        expect(v, "docs/operating.md", "lists conduit_relay_dropped, which no code registers");
+        expect(v, "Relay.java:5", "conduit_relay_send_seconds has labels [outcome, topic], docs/operating.md says [topic]");
+        expect(v, "Relay.java:10", "conduit_relay_backlog_age_seconds is a gauge, docs/operating.md says counter");
+    }
+
+    @Test
+    void meterNameTheReaderCannotFollowIsReported() {
+        Meters.Reading reading = Meters.read(Map.of("x/src/main/java/x/Dynamic.java",
+                "class Dynamic { void m(String name) { Counter.builder(name).register(r); Gauge.builder(Other.GONE, this, x).register(r); } }"));
+        expect(reading.problems(), "Dynamic.java:1", "Counter.builder(name): the name is neither a string literal nor a String constant");
+        expect(reading.problems(), "Dynamic.java:1", "Gauge.builder(Other.GONE)");
+    }
+
+    @Test
+    void metricOfTheCodeDroppedFromTheRealCatalogueIsFound() {
+        String doc = DOC.lines().filter(l -> !l.contains("`conduit_outbox_send_seconds`")).collect(java.util.stream.Collectors.joining("\n"));
+        expect(Meters.compare(MonitoringChecks.metricRows(doc), Meters.read(Meters.sources())),
+                "service-support/src/main/java/dev/conduit/support/metrics/OutboxSendMetrics.java",
+                "registers conduit_outbox_send_seconds (histogram), which the catalogue in docs/operating.md does not list");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private static List<String> problems(String expr) {
@@ -264,6 +376,16 @@ class MonitoringSelfTest {
     private static Manifests rule(int group, int rule, Consumer<ObjectNode> edit) {
         return CheckerSelfTest.edit(TARGET, "PrometheusRule", "conduit",
                 p -> edit.accept((ObjectNode) p.at("/spec/groups/" + group + "/rules/" + rule)));
+    }
+
+    /** Drops a variable from the first container's env (the services have one container each). */
+    private static void removeEnv(ObjectNode workload, String name) {
+        ArrayNode env = (ArrayNode) workload.at("/spec/template/spec/containers/0/env");
+        for (int i = env.size() - 1; i >= 0; i--) {
+            if (env.get(i).path("name").asText().equals(name)) {
+                env.remove(i);
+            }
+        }
     }
 
     private static Manifests podMonitor(Consumer<ObjectNode> edit) {

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.TestFactory;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Monitoring and tracing as rendered, on every target that has them: the PodMonitor scrapes every
  * service's management port; each alert and each dashboard query parses and uses only metrics of the
- * catalogue in docs/operating.md; each alert has its severity, annotations and runbook section.
+ * catalogue in docs/operating.md; each alert has its severity, annotations and runbook section; beside
+ * the collector every service has tracing on.
  */
 class MonitoringTest {
 
@@ -30,7 +32,9 @@ class MonitoringTest {
                 PolicyTest.check(target, "every alert parses, uses known metrics and has severity, summary, description and runbook",
                         m -> MonitoringChecks.alerts(m, doc)),
                 PolicyTest.check(target, "every dashboard parses and each panel queries known metrics",
-                        m -> MonitoringChecks.dashboards(m, doc)))));
+                        m -> MonitoringChecks.dashboards(m, doc)),
+                PolicyTest.check(target, "beside the otel-collector every service traces (CONDUIT_TRACING=true)",
+                        m -> MonitoringChecks.tracing(m, ServiceContract.services())))));
     }
 
     /** Without a target that includes them, the components would never be rendered or checked. */
@@ -45,6 +49,19 @@ class MonitoringTest {
         }
         assertTrue(monitored, "no overlay includes components/monitoring");
         assertTrue(traced, "no overlay includes components/otel-collector");
+    }
+
+    /**
+     * The catalogue is what the code registers: each conduit.* meter of the services' sources is
+     * listed with the name Prometheus gives it, its type and its labels, and no row names a meter that
+     * no code registers.
+     */
+    @Test
+    void theCatalogueListsExactlyTheMetersTheCodeRegisters() {
+        Meters.Reading reading = Meters.read(Meters.sources());
+        assertTrue(reading.meters().stream().anyMatch(meter -> meter.series().equals("conduit_consumer_lag")),
+                "the reader found no meter of service-support: " + reading.meters());
+        assertEquals(List.of(), Meters.compare(MonitoringChecks.metricRows(MonitoringChecks.operatingDoc()), reading));
     }
 
     /** The catalogue the checks read is there, and a histogram gives its series. */

@@ -92,13 +92,15 @@ final class ServiceChecks {
             if (portValue != null && !String.valueOf(port).equals(portValue.literal())) {
                 out.add(where + ": QUARKUS_HTTP_PORT=" + portValue.literal() + " but the service listens on " + port);
             }
-            env.forEach((name, value) -> out.addAll(value(m, where, name, value, deployment.get(), container.get())));
+            boolean tracing = tracing(env);
+            env.forEach((name, value) -> out.addAll(value(m, where, name, value, tracing, deployment.get(), container.get())));
         }
         out.addAll(keySetOnlyInSigner(m));
         return out;
     }
 
-    private static List<String> value(Manifests m, String where, String name, Value value, Deployment d, Container c) {
+    private static List<String> value(Manifests m, String where, String name, Value value, boolean tracing,
+                                      Deployment d, Container c) {
         List<String> out = new ArrayList<>();
         String literal = value.literal();
         if (literal != null && name.matches(".*(PASSWORD|SECRET|TOKEN|_URI)$") && literal.contains("@")
@@ -133,7 +135,15 @@ final class ServiceChecks {
                 }
             }
         }
-        if (OTLP_ENDPOINT.matcher(name).matches()) {
+        if (name.equals(TRACING) && !TRACING_VALUES.contains(literal)) {
+            out.add(where + ": " + TRACING + "=" + literal + ", but the services accept exactly \"true\" or \"false\"");
+        }
+        if (name.equals(OTLP_PROTOCOL) && !OTLP_PROTOCOLS.contains(literal)) {
+            out.add(where + ": " + OTLP_PROTOCOL + "=" + literal + " is none of " + OTLP_PROTOCOLS);
+        }
+        // the endpoint is read only while tracing is on: the base points at the collector of
+        // components/otel-collector, which a target without tracing leaves out
+        if (tracing && OTLP_ENDPOINT.matcher(name).matches()) {
             out.addAll(otlpEndpoint(m, where, name, literal));
         }
         if (name.equals("JWT_JWKS_URL")) {
@@ -181,6 +191,23 @@ final class ServiceChecks {
                     + "; the API is on its public port");
         }
         return out;
+    }
+
+    /** The one switch of tracing (service-support's microprofile-config.properties, the gateway's properties). */
+    static final String TRACING = "CONDUIT_TRACING";
+    /** The flag picks one of two property lines: any other value stops the service at start. */
+    static final Set<String> TRACING_VALUES = Set.of("true", "false");
+    static final String OTLP_PROTOCOL = "OTEL_EXPORTER_OTLP_PROTOCOL";
+    /** What quarkus.otel.exporter.otlp.protocol accepts. */
+    static final Set<String> OTLP_PROTOCOLS = new TreeSet<>(Set.of("grpc", "http/protobuf"));
+
+    /**
+     * Whether the container traces: CONDUIT_TRACING is "true", or comes from where its value cannot be
+     * read here (a Secret), in which case the endpoint is checked as if it were on.
+     */
+    static boolean tracing(Map<String, Value> env) {
+        Value value = env.get(TRACING);
+        return value != null && (value.literal() == null || value.literal().equals("true"));
     }
 
     /** Where a service sends its telemetry (components/otel-collector): Quarkus' variable or the SDK's, any signal. */
