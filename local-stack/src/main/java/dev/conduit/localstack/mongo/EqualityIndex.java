@@ -220,13 +220,24 @@ final class EqualityIndex<P> extends Index<P> {
         return direction;
     }
 
-    /** The documents of {@code query}'s pinned prefix in index order (reversed for {@code direction} -1), read lazily. */
+    /**
+     * The documents of {@code query}'s pinned prefix in index order (reversed for {@code direction}
+     * -1), read lazily, so a limited page reads only what it returns. Read inside the server's query,
+     * which holds the collection's lock, as every change of the collection (and so of this index) does.
+     */
     synchronized Iterable<P> ordered(Document query, int direction) {
-        List<Item<P>> snapshot = new ArrayList<>(items(query));
-        if (direction < 0) {
-            java.util.Collections.reverse(snapshot);
+        NavigableSet<Item<P>> items = items(query);
+        return distinct(direction < 0 ? items.descendingSet() : items, true);
+    }
+
+    /** Whether some document held an array in one of the fields (then one document may be several entries). */
+    synchronized boolean multikey() {
+        for (boolean array : multikey) {
+            if (array) {
+                return true;
+            }
         }
-        return distinct(snapshot, true);
+        return false;
     }
 
     private Iterable<P> distinct(Collection<Item<P>> items, boolean lazy) {

@@ -117,6 +117,10 @@ public final class IndexPlanner<P> {
         for (Index<P> index : indexes) {
             if (index instanceof EqualityIndex<P> equality && equality.pinnedPrefix(query) == query.size()
                     && equality.canHandle(query)) {
+                if (!equality.multikey()) {
+                    // one entry per document: the size of the prefix's entry set, read nothing
+                    return equality.estimate(query);
+                }
                 int count = 0;
                 for (P ignored : equality.getPositions(query)) {
                     count++;

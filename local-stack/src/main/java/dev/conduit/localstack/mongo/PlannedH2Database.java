@@ -59,11 +59,25 @@ final class PlannedH2Database extends H2Database {
         return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
 
-    /** {@code countDocuments} through the collection's count ({@link CountCommand}). */
+    /**
+     * {@code countDocuments} through the collection's count ({@link CountCommand}); an aggregation
+     * whose first {@code $match} an index answers, on what it finds ({@link MatchFirstAggregation}).
+     */
     @Override
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
         Document count = CountCommand.answer(getDatabaseName(), command, query, name -> resolveCollection(name, false));
-        return count != null ? count : super.handleCommand(channel, command, query, databaseResolver, oplog);
+        if (count != null) {
+            return count;
+        }
+        if ("aggregate".equalsIgnoreCase(command) && query.get(command) instanceof String name
+                && resolveCollection(name, false) instanceof Collection collection) {
+            Document matched = MatchFirstAggregation.answer(this, command, query, databaseResolver, oplog, collection,
+                    collection::plannable);
+            if (matched != null) {
+                return matched;
+            }
+        }
+        return super.handleCommand(channel, command, query, databaseResolver, oplog);
     }
 
     /**
@@ -114,8 +128,13 @@ final class PlannedH2Database extends H2Database {
                     fieldSelector);
         }
 
+        /** Whether an index can answer {@code query}. */
+        boolean plannable(Document query) {
+            return planner.plan(query, null, 0) != null;
+        }
+
         @Override
-        public int count(Document query, int skip, int limit) {
+        public synchronized int count(Document query, int skip, int limit) {
             int covered = planner.coveredCount(query);
             if (covered < 0) {
                 return super.count(query, skip, limit);

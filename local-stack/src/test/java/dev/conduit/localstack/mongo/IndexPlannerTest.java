@@ -262,7 +262,18 @@ class IndexPlannerTest {
                     docs.countDocuments(Filters.eq("version", 1)),
                     docs.countDocuments(Filters.eq("tags", "nothing")),
                     docs.countDocuments(Filters.eq("deleted", false), new com.mongodb.client.model.CountOptions().skip(2).limit(5)),
-                    docs.countDocuments()));
+                    docs.countDocuments(),
+                    docs.countDocuments(Filters.eq("tags", "all"))));
+            // an aggregation whose first $match an index answers runs on what it finds
+            answers.add(docs.aggregate(List.of(com.mongodb.client.model.Aggregates.match(Filters.exists("pending.id")),
+                            com.mongodb.client.model.Aggregates.unwind("$pending"),
+                            com.mongodb.client.model.Aggregates.group(null, com.mongodb.client.model.Accumulators.sum("n", 1),
+                                    com.mongodb.client.model.Accumulators.min("first", "$pending.id"))))
+                    .map(d -> (Object) (d.get("n") + "/" + d.get("first"))).into(new ArrayList<>()));
+            answers.add(docs.aggregate(List.of(com.mongodb.client.model.Aggregates.match(Filters.eq("author", "a3")),
+                            com.mongodb.client.model.Aggregates.sort(Sorts.descending("_id")),
+                            com.mongodb.client.model.Aggregates.project(com.mongodb.client.model.Projections.include("_id"))))
+                    .map(d -> d.get("_id")).into(new ArrayList<>()));
             answers.add(ids.apply(Filters.eq("version", 3)));
             return answers;
         } finally {
