@@ -50,6 +50,33 @@ public final class IndexPlanner<P> {
         indexes.removeIf(index -> index.getName().equals(indexName));
     }
 
+    /**
+     * How the server's {@code queryDocuments} reads {@code query}: null to scan (no index applies, or
+     * a {@code $natural} order); else the candidates, sorted when the index yields {@code orderBy}
+     * (then the server must not sort again), enough of them for {@code skip + limit} when limited.
+     */
+    public Plan<P> forQuery(Document query, Document orderBy, int skip, int limit) {
+        if (orderBy != null && orderBy.containsKey("$natural")) {
+            return null;
+        }
+        return plan(query, orderBy, limit > 0 ? skip + limit : 0);
+    }
+
+    /** Whether an index can answer {@code query}. */
+    public boolean plannable(Document query) {
+        return plan(query, null, 0) != null;
+    }
+
+    /** {@link #coveredCount} after {@code skip} and {@code limit} (0: none); -1 when no index covers the query. */
+    public int count(Document query, int skip, int limit) {
+        int covered = coveredCount(query);
+        if (covered < 0) {
+            return -1;
+        }
+        int count = Math.max(0, covered - Math.max(skip, 0));
+        return limit > 0 ? Math.min(limit, count) : count;
+    }
+
     /** {@link #plan} without a sort or limit: the candidates, or null to scan. */
     public Iterable<P> candidates(Document query) {
         Plan<P> plan = plan(query, null, 0);

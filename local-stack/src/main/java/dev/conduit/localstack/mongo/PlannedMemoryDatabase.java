@@ -32,19 +32,8 @@ final class PlannedMemoryDatabase extends MemoryDatabase {
      */
     @Override
     public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver databaseResolver, Oplog oplog) {
-        Document count = CountCommand.answer(getDatabaseName(), command, query, name -> resolveCollection(name, false));
-        if (count != null) {
-            return count;
-        }
-        if ("aggregate".equalsIgnoreCase(command) && query.get(command) instanceof String name
-                && resolveCollection(name, false) instanceof Collection collection) {
-            Document matched = MatchFirstAggregation.answer(this, command, query, databaseResolver, oplog, collection,
-                    collection::plannable);
-            if (matched != null) {
-                return matched;
-            }
-        }
-        return super.handleCommand(channel, command, query, databaseResolver, oplog);
+        Document answer = PlannedCommands.answer(this, command, query, databaseResolver, oplog);
+        return answer != null ? answer : super.handleCommand(channel, command, query, databaseResolver, oplog);
     }
 
     /** A non-unique index is kept ({@link EqualityIndex}) instead of ignored. */
@@ -53,7 +42,7 @@ final class PlannedMemoryDatabase extends MemoryDatabase {
         return new EqualityIndex<>(indexName, keys, sparse);
     }
 
-    private static final class Collection extends MemoryCollection {
+    private static final class Collection extends MemoryCollection implements PlannedCommands.Planned {
 
         private final IndexPlanner<Integer> planner = new IndexPlanner<>();
 
@@ -74,30 +63,23 @@ final class PlannedMemoryDatabase extends MemoryDatabase {
         }
 
         @Override
-        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
-                                             Document fieldSelector) {
-            IndexPlanner.Plan<Integer> plan = orderBy != null && orderBy.containsKey("$natural") ? null
-                    : planner.plan(query, orderBy, limit > 0 ? numberToSkip + limit : 0);
-            if (plan == null) {
-                return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
-            }
-            return matchDocuments(query, plan.positions(), plan.sorted() ? null : orderBy, numberToSkip, limit, batchSize,
-                    fieldSelector);
+        public IndexPlanner<?> planner() {
+            return planner;
         }
 
-        /** Whether an index can answer {@code query}. */
-        boolean plannable(Document query) {
-            return planner.plan(query, null, 0) != null;
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                             Document fieldSelector) {
+            IndexPlanner.Plan<Integer> plan = planner.forQuery(query, orderBy, numberToSkip, limit);
+            return plan == null ? super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector)
+                    : matchDocuments(query, plan.positions(), plan.sorted() ? null : orderBy, numberToSkip, limit, batchSize,
+                            fieldSelector);
         }
 
         @Override
         public synchronized int count(Document query, int skip, int limit) {
-            int covered = planner.coveredCount(query);
-            if (covered < 0) {
-                return super.count(query, skip, limit);
-            }
-            int count = Math.max(0, covered - Math.max(skip, 0));
-            return limit > 0 ? Math.min(limit, count) : count;
+            int covered = planner.count(query, skip, limit);
+            return covered >= 0 ? covered : super.count(query, skip, limit);
         }
     }
 }
