@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Three stand-in services on free loopback ports, so the gateway's own behaviour is tested without
+ * Four stand-in services on free loopback ports, so the gateway's own behaviour is tested without
  * the real services. Each is an echo stub: it records every request it receives (method, URI,
  * headers, body) and answers {@code {"service":..,"method":..,"uri":..,"bodyLength":..}}, unless a
  * test scripted another answer, made it slow, made it drop connections, or stopped it. The
@@ -45,6 +45,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     public static final String USER = "user-service";
     public static final String POST = "post-service";
     public static final String COMMENT = "comment-service";
+    public static final String TRENDING = "trending-service";
 
     /** Readiness status each stub answers with, by service name; tests change it. */
     public static final Map<String, Integer> READY_STATUS = new ConcurrentHashMap<>();
@@ -91,7 +92,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        for (String name : new String[] {USER, POST, COMMENT}) {
+        for (String name : new String[] {USER, POST, COMMENT, TRENDING}) {
             READY_STATUS.put(name, 200);
             Stub stub = new Stub(name);
             stub.start(0);

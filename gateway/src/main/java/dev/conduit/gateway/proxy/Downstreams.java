@@ -26,6 +26,7 @@ public class Downstreams {
         add(vertx, config, Service.USER, config.userServiceUrl());
         add(vertx, config, Service.POST, config.postServiceUrl());
         add(vertx, config, Service.COMMENT, config.commentServiceUrl());
+        add(vertx, config, Service.TRENDING, config.trendingServiceUrl());
         for (Downstream downstream : byService.values()) {
             Gauge.builder("conduit.gateway.breaker.open", downstream.breaker(),
                             breaker -> breaker.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
