@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -76,6 +77,38 @@ class LiveStreamTest extends GatewayTestSupport {
         // the service ends the stream: so does the gateway, and the client's place is given back
         stream.end();
         await().atMost(SOON).until(client::isEnded);
+    }
+
+    @Test
+    void aClientThatDoesNotReadHoldsBackTheServiceInsteadOfFillingTheGateway() throws Exception {
+        int events = 4_000;
+        String payload = "x".repeat(16 * 1024);
+        CountDownLatch startReading = new CountDownLatch(1);
+        SseClient client = SseClient.open(COMMENTS, Map.of(), startReading);
+        clients.add(client);
+        StubServices.LiveStream stream = streamNumber(0);
+        for (int i = 1; i <= events; i++) {
+            stream.send("id: " + i + "\nevent: comment\ndata: " + payload + "\n\n");
+        }
+        long total = (long) events * (payload.length() + 30);
+        // the service's writes stall: the gateway stopped reading from it while its client read nothing
+        long[] last = {-1};
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = stream.written.get();
+            boolean stalled = now == last[0] && now > 0;
+            last[0] = now;
+            return stalled;
+        });
+        System.out.printf("back-pressure: the service's writes stalled after %d of %d bytes%n", stream.written.get(), total);
+        assertTrue(stream.written.get() < total / 2,
+                "the service wrote " + stream.written.get() + " of " + total + " bytes to a client that read none");
+        startReading.countDown();
+        for (int i = 1; i <= events; i++) {
+            SseClient.Event event = client.next(Duration.ofSeconds(20));
+            assertNotNull(event, "event " + i + " missing");
+            assertEquals(Integer.toString(i), event.id());
+        }
+        assertFalse(stream.isClosed());
     }
 
     @Test

@@ -42,6 +42,11 @@ final class SseClient implements AutoCloseable {
 
     /** Sends {@code GET path} to the gateway with the given headers and starts reading the answer. */
     static SseClient open(String path, Map<String, String> requestHeaders) {
+        return open(path, requestHeaders, new CountDownLatch(0));
+    }
+
+    /** As {@link #open(String, Map)}, reading nothing until {@code startReading} opens: a client that does not keep up. */
+    static SseClient open(String path, Map<String, String> requestHeaders, CountDownLatch startReading) {
         try {
             Socket socket = new Socket(InetAddress.getLoopbackAddress(), gatewayPort());
             socket.setTcpNoDelay(true);
@@ -52,7 +57,14 @@ final class SseClient implements AutoCloseable {
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
             SseClient client = new SseClient(socket);
-            Thread reader = new Thread(client::read, "sse-client");
+            Thread reader = new Thread(() -> {
+                try {
+                    startReading.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                client.read();
+            }, "sse-client");
             reader.setDaemon(true);
             reader.start();
             return client;

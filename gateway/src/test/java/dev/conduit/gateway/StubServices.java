@@ -81,6 +81,8 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         public final Received request;
         private final java.util.concurrent.BlockingQueue<String> outbox = new java.util.concurrent.LinkedBlockingQueue<>();
         private final CountDownLatch closed = new CountDownLatch(1);
+        /** Bytes written to the gateway so far (a write blocks while the gateway does not read). */
+        public final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
         LiveStream(String service, Received request) {
             this.service = service;
@@ -318,8 +320,10 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                     if (END_OF_STREAM.equals(event)) {
                         break;
                     }
-                    out.write((event == null ? ":\n" : event).getBytes(StandardCharsets.UTF_8));
+                    byte[] bytes = (event == null ? ":\n" : event).getBytes(StandardCharsets.UTF_8);
+                    out.write(bytes);
                     out.flush();
+                    stream.written.addAndGet(bytes.length);
                 }
             } catch (IOException | InterruptedException gone) {
                 // the gateway closed the connection: its client left
