@@ -289,6 +289,19 @@ public class ArticleService {
         return articles.popularTags(popularTagCount);
     }
 
+    /**
+     * For other services (trending-service hydrates its ranking): the live articles among
+     * {@code ids} as the caller sees them, in the order given; deleted and unknown ids are left out.
+     */
+    public Uni<PageView> byIds(List<ObjectId> ids, Caller caller) {
+        return articles.liveByIds(ids).chain(found -> {
+            Map<ObjectId, ArticleDocument> byId = new HashMap<>();
+            found.forEach(a -> byId.put(a.id, a));
+            List<ArticleDocument> ordered = ids.stream().distinct().map(byId::get).filter(Objects::nonNull).toList();
+            return views(ordered, caller, null).map(views -> new PageView(views, views.size()));
+        });
+    }
+
     /** For other services: the article behind a slug, by id, or a 404. */
     public Uni<ArticleDocument> reference(String slug) {
         return find(slug);
