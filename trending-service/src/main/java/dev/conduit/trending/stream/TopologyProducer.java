@@ -5,13 +5,15 @@ import dev.conduit.trending.config.TrendingConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 
 /** The topology Quarkus' Kafka Streams extension runs, with the configured rules and Micrometer counters. */
 @ApplicationScoped
 public class TopologyProducer {
 
+    // a singleton, not a client proxy: KafkaStreams reads the topology's fields, which a proxy leaves empty
     @Produces
-    @ApplicationScoped
+    @Singleton
     org.apache.kafka.streams.Topology topology(TrendingConfig config, ObjectMapper json, MeterRegistry registry) {
         return TrendingTopology.build(Scoring.of(config), json, new MicrometerMetrics(registry));
     }

@@ -31,6 +31,12 @@ public final class TrendingTopology {
     }
 
     public static Topology build(Scoring scoring, ObjectMapper json, TrendingMetrics metrics) {
+        return build(scoring, json, metrics, Topics.POSTS, Topics.COMMENTS);
+    }
+
+    /** The same topology on other source topics (tests that must not share the platform's topics). */
+    public static Topology build(Scoring scoring, ObjectMapper json, TrendingMetrics metrics, String postsTopic,
+                                 String commentsTopic) {
         StreamsBuilder builder = new StreamsBuilder();
         EventTimestamps eventTime = new EventTimestamps(json);
         JsonSerde<ArticleState> stateSerde = new JsonSerde<>(json, ArticleState.class);
@@ -45,9 +51,9 @@ public final class TrendingTopology {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TAG_SCORES_STORE,
                 scoring.retention(), scoring.window(), false), Serdes.String(), Serdes.Double()));
 
-        KStream<String, String> posts = builder.stream(Topics.POSTS,
+        KStream<String, String> posts = builder.stream(postsTopic,
                 Consumed.with(Serdes.String(), Serdes.String()).withTimestampExtractor(eventTime).withName("posts"));
-        KStream<String, String> comments = builder.stream(Topics.COMMENTS,
+        KStream<String, String> comments = builder.stream(commentsTopic,
                 Consumed.with(Serdes.String(), Serdes.String()).withTimestampExtractor(eventTime).withName("comments"));
 
         posts.merge(comments, Named.as("events"))
