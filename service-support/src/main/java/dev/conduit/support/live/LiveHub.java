@@ -7,6 +7,7 @@ import dev.conduit.support.error.ErrorEnvelope;
 import dev.conduit.support.security.Caller;
 import dev.conduit.support.security.Callers;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.security.AuthenticationFailedException;
@@ -68,7 +69,9 @@ public class LiveHub {
         this.registry = registry;
         this.json = json;
         this.consumerConfig = consumerConfig(kafka, application);
-        this.openGauge = registry.gauge("conduit.live.streams.open", new AtomicInteger());
+        this.openGauge = new AtomicInteger();
+        Gauge.builder("conduit.live.streams.open", openGauge, AtomicInteger::get)
+                .description("live streams (Server-Sent Events) open on this instance").register(registry);
     }
 
     static Map<String, Object> consumerConfig(Map<String, Object> kafka, String application) {
