@@ -124,6 +124,19 @@ public class ArticleService {
                 : page(Filters.in("authorId", following), offset, limit, caller, following));
     }
 
+    /**
+     * A newly published article as it shows in the feed of {@code caller}, who follows its author
+     * (the live feed checked): empty when the article is gone or the id is no article's.
+     */
+    public Uni<Optional<ArticleView>> feedItem(String articleId, Caller caller) {
+        if (!ObjectId.isValid(articleId)) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return articles.findById(new ObjectId(articleId)).chain(article -> article == null || article.deleted
+                ? Uni.createFrom().item(Optional.<ArticleView>empty())
+                : views(List.of(article), caller, Set.of(article.authorId)).map(list -> Optional.of(list.get(0))));
+    }
+
     public Uni<ArticleView> get(String slug, Caller caller) {
         return find(slug).chain(article -> view(article, caller));
     }
