@@ -33,4 +33,9 @@ public class ReverseProxy {
     public void forward(RoutingContext ctx, Service service, String path) {
         new ProxyExchange(vertx, config, downstreams.get(service), ctx, path, tracing).start();
     }
+
+    /** As {@link #forward}, for a route answered with a long-lived event stream (see {@link StreamExchange}). */
+    public void stream(RoutingContext ctx, Service service, String path) {
+        new StreamExchange(vertx, config, downstreams.get(service), ctx, path, tracing).start();
+    }
 }

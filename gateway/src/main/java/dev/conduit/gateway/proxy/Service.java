@@ -4,7 +4,8 @@ package dev.conduit.gateway.proxy;
 public enum Service {
     USER("user-service"),
     POST("post-service"),
-    COMMENT("comment-service");
+    COMMENT("comment-service"),
+    TRENDING("trending-service");
 
     private final String serviceName;
 
