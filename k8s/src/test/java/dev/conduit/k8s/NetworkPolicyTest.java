@@ -31,7 +31,7 @@ class NetworkPolicyTest {
             "gateway -> user-service:9000/TCP",
             "gateway -> post-service:9000/TCP",
             "gateway -> comment-service:9000/TCP",
-            "gateway -> trending-service:9084/TCP",
+            "gateway -> trending-service:9000/TCP",
             "gateway -> trending-service:8084/TCP",
             "comment-service -> post-service:8082/TCP",
             // trending-service looks up the articles of its list
@@ -65,7 +65,7 @@ class NetworkPolicyTest {
             "monitoring/prometheus -> user-service:9000/TCP",
             "monitoring/prometheus -> post-service:9000/TCP",
             "monitoring/prometheus -> comment-service:9000/TCP",
-            "monitoring/prometheus -> trending-service:9084/TCP");
+            "monitoring/prometheus -> trending-service:9000/TCP");
 
     /**
      * With components/otel-collector: the four services send spans to the collector, which forwards
@@ -150,11 +150,11 @@ class NetworkPolicyTest {
             "post-service -> gateway:9000/TCP",
             "comment-service -> gateway:9000/TCP",
             // trending-service's pods reach each other's public port only, never the management port
-            "ingress-nginx/controller -> trending-service:9084/TCP",
+            "ingress-nginx/controller -> trending-service:9000/TCP",
             "ingress-nginx/controller -> trending-service:8084/TCP",
-            "trending-service -> trending-service:9084/TCP",
+            "trending-service -> trending-service:9000/TCP",
             "trending-service -> post-service:9000/TCP",
-            "post-service -> trending-service:9084/TCP",
+            "post-service -> trending-service:9000/TCP",
             "trending-service -> gateway:9000/TCP");
 
     @TestFactory
