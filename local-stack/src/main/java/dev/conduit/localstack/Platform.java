@@ -196,11 +196,12 @@ public final class Platform implements AutoCloseable {
 
     /**
      * trending-service's own settings: Kafka Streams' application.server is this host and its HTTP
-     * port (interactive queries of the one instance), the state dir is the data dir's, and with one
+     * port (TRENDING_ADVERTISED_HOST and _PORT: interactive queries of the one instance), the state dir is the data dir's, and with one
      * instance there is nothing to keep a standby replica on.
      */
     private Map<String, String> trending(Map<String, String> common) {
         Map<String, String> env = with(common, "TRENDING_ADVERTISED_HOST", "127.0.0.1");
+        env.put("TRENDING_ADVERTISED_PORT", String.valueOf(settings.trendingPort()));
         env.put("TRENDING_STATE_DIR", trendingStateDir().toString());
         env.put("TRENDING_STANDBY_REPLICAS", "0");
         return env;

@@ -81,6 +81,7 @@ class PlatformTest {
                 services.stream().map(Platform.Service::name).toList());
         Platform.Service trending = services.get(3);
         assertEquals("127.0.0.1", trending.env().get("TRENDING_ADVERTISED_HOST"));
+        assertEquals("8084", trending.env().get("TRENDING_ADVERTISED_PORT"));
         assertEquals(home.resolve("d").resolve("trending").toString(), trending.env().get("TRENDING_STATE_DIR"));
         assertEquals("0", trending.env().get("TRENDING_STANDBY_REPLICAS"));
         assertEquals("http://127.0.0.1:8082", trending.env().get("POST_SERVICE_URL"));
