@@ -9,7 +9,7 @@ set -euo pipefail
 
 k8s="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$k8s")"
-services="${NATIVE_CHECK_SERVICES:-gateway user-service post-service comment-service}"
+services="${NATIVE_CHECK_SERVICES:-gateway user-service post-service comment-service trending-service}"
 work="$k8s/target/native-check"
 log="$k8s/target/native-check.log"
 modules="$(echo $services | tr ' ' ',')"

@@ -11,7 +11,7 @@ NS=conduit
 CLUSTER=${KIND_CLUSTER_NAME:-conduit}
 # through the Ingress: kind maps the node's port 80 to the host's (overlays/local/kind-cluster.yaml)
 API=${CONDUIT_API_URL:-http://localhost/api}
-SERVICES=(gateway user-service post-service comment-service)
+SERVICES=(gateway user-service post-service comment-service trending-service)
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }

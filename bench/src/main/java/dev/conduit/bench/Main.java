@@ -37,9 +37,15 @@ public final class Main {
     static final List<String> RATE_LIMITS = List.of("CONDUIT_GATEWAY_RATE_LIMIT_CLIENT_REQUESTS",
             "CONDUIT_GATEWAY_RATE_LIMIT_USER_REQUESTS", "CONDUIT_GATEWAY_RATE_LIMIT_AUTH_REQUESTS");
     static final long LIFTED = 100_000_000;
-    /** Below this much CPU a second (all six processes) the platform counts as quiet between runs. */
+    /** Below this much CPU a second (all seven processes) the platform counts as quiet between runs. */
     private static final double QUIET_CPU_MS_PER_SECOND = 50;
+    /**
+     * The six processes issue 12's figures are about (the four services, Kafka, MongoDB): the
+     * "platform" CPU per request; trending-service is measured beside them, never in their sum.
+     */
     private static final List<String> PLATFORM = Stream.concat(Processes.SERVICES.stream(), Processes.SERVERS.stream()).toList();
+    /** Everything that may still work after a run: trending-service processes the run's events too. */
+    private static final List<String> EVERYTHING = Stream.concat(PLATFORM.stream(), Processes.STREAMS.stream()).toList();
 
     /**
      * One measured run: a scenario through one entry, the processes' state at the end of the window
@@ -117,7 +123,7 @@ public final class Main {
         // free ports so that a ./conduit already running elsewhere does not matter; the JVM options ./conduit uses
         Platform.Settings settings = new Platform.Settings(home, data, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                 Ports.free(), Ports.free(), Ports.free(), defaults.serviceJvmOpts(),
-                Ports.free(), Ports.free(), Ports.free(), Ports.free());
+                Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free());
         Platform platform = new Platform(settings, out);
         Thread stopper = new Thread(platform::close, "bench-platform-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -216,7 +222,7 @@ public final class Main {
         while (System.nanoTime() < deadline) {
             sleep(1000);
             Processes.Snapshot now = processes.snapshot();
-            perSecond = processes.cpuMs(previous, now, PLATFORM);
+            perSecond = processes.cpuMs(previous, now, EVERYTHING);
             if (perSecond < QUIET_CPU_MS_PER_SECOND) {
                 return;
             }

@@ -16,7 +16,7 @@ import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
- * CPU time and memory of the platform's six processes and of the benchmark itself, read from
+ * CPU time and memory of the platform's seven processes and of the benchmark itself, read from
  * {@code /proc} (Linux): CPU as utime + stime of {@code /proc/<pid>/stat} in clock ticks, memory as
  * VmRSS (now) and VmHWM (peak since start) of {@code /proc/<pid>/status}.
  */
@@ -24,6 +24,12 @@ final class Processes {
 
     static final List<String> SERVICES = List.of("gateway", "user-service", "post-service", "comment-service");
     static final List<String> SERVERS = List.of("kafka", "mongo");
+    /**
+     * trending-service (issue 15), a Kafka Streams application: measured on its own, never in the sums
+     * of {@link #SERVICES}, whose RSS is issue 12's target (the four services it names).
+     */
+    static final String TRENDING = "trending-service";
+    static final List<String> STREAMS = List.of(TRENDING);
     /** The load generator and seeder: shown so a reader can see it was not the bottleneck. */
     static final String BENCH = "bench";
 
@@ -70,7 +76,7 @@ final class Processes {
     }
 
     static List<String> all() {
-        return Stream.of(SERVICES, SERVERS, List.of(BENCH)).flatMap(List::stream).toList();
+        return Stream.of(SERVICES, SERVERS, STREAMS, List.of(BENCH)).flatMap(List::stream).toList();
     }
 
     Snapshot snapshot() {

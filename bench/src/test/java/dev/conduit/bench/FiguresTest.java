@@ -49,6 +49,18 @@ class FiguresTest {
     }
 
     @Test
+    void trendingServiceIsMeasuredButNotOneOfTheFourServices() {
+        assertEquals(List.of("gateway", "user-service", "post-service", "comment-service"), Processes.SERVICES);
+        assertTrue(Processes.all().contains("trending-service"));
+        Map<String, Processes.Sample> samples = new java.util.HashMap<>();
+        Processes.SERVICES.forEach(s -> samples.put(s, new Processes.Sample(s.length(), 0, 100 * 1024, 100 * 1024)));
+        samples.put("trending-service", new Processes.Sample(99, 0, 150 * 1024, 150 * 1024));
+        Processes.Snapshot snapshot = new Processes.Snapshot(samples);
+        assertEquals(400.0, snapshot.rssMib(Processes.SERVICES).getAsDouble());
+        assertEquals(150.0, snapshot.rssMib(Processes.STREAMS).getAsDouble());
+    }
+
+    @Test
     void percentilesAndRateComeFromTheHistogramOfMicroseconds() {
         Histogram latencies = new Histogram(3);
         for (int i = 1; i <= 100; i++) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -394,6 +395,58 @@ class CheckerSelfTest {
     }
 
     @Test
+    void theKafkaStreamsUserAsRenderedHasWhatItNeedsAndNoMore() {
+        for (String target : List.of("base", "overlays/local", "overlays/prod")) {
+            List<String> trending = streamsAcls(Kustomize.manifests(target)).stream().filter(v -> v.contains("trending")).toList();
+            assertTrue(trending.isEmpty(), target + ": " + trending);
+        }
+    }
+
+    @Test
+    void aStreamsPrefixOtherThanItsApplicationIdAndTransactionsElsewhereAreFound() {
+        Manifests m = edit("overlays/prod", "KafkaUser", "trending-service", u -> {
+            acl(u, "topic", "conduit", "prefix", "Write");
+            acl(u, "topic", "conduit-trending", "prefix", "AlterConfigs");
+            acl(u, "transactionalId", "conduit", "prefix", "Write");
+            acl(u, "group", "conduit", "prefix", "Read");
+        });
+        expect(streamsAcls(m), "KafkaUser conduit/trending-service", "Write on topics 'conduit' (prefix); a service's ACLs name each topic literally");
+        expect(streamsAcls(m), "KafkaUser conduit/trending-service", "may AlterConfigs topics 'conduit-trending' (prefix)");
+        expect(streamsAcls(m), "KafkaUser conduit/trending-service", "its transactional ids are prefix conduit-trending");
+        expect(streamsAcls(m), "KafkaUser conduit/trending-service", "may Read group 'conduit' (prefix); its one group is conduit-trending");
+        Manifests post = edit("overlays/local", "KafkaUser", "post-service", u -> {
+            acl(u, "transactionalId", "conduit-trending", "prefix", "Write");
+            acl(u, "topic", "conduit-trending", "prefix", "Read");
+        });
+        expect(streamsAcls(post), "KafkaUser conduit/post-service", "may Write a transactional id; no service uses transactions");
+        expect(streamsAcls(post), "KafkaUser conduit/post-service", "Read on topics 'conduit-trending' (prefix); a service's ACLs name each topic literally");
+    }
+
+    @Test
+    void aGrantTheStreamsApplicationNeedsIsFoundMissing() {
+        Manifests m = edit("overlays/replicated-local", "KafkaUser", "trending-service", u -> {
+            ArrayNode acls = (ArrayNode) u.at("/spec/authorization/acls");
+            for (int i = acls.size() - 1; i >= 0; i--) {
+                String type = acls.get(i).at("/resource/type").asText();
+                String name = acls.get(i).at("/resource/name").asText();
+                if (type.equals("transactionalId") || name.equals("conduit.comments")) {
+                    acls.remove(i);
+                } else if (type.equals("topic") && name.equals("conduit-trending")) {
+                    ArrayNode ops = (ArrayNode) acls.get(i).get("operations");
+                    for (int j = ops.size() - 1; j >= 0; j--) {
+                        if (ops.get(j).asText().equals("Create")) {
+                            ops.remove(j);
+                        }
+                    }
+                }
+            }
+        });
+        expect(streamsAcls(m), "KafkaUser conduit/trending-service", "cannot Write and Describe its transactional ids (prefix conduit-trending)");
+        expect(streamsAcls(m), "KafkaUser conduit/trending-service", "cannot Create its internal topics (prefix conduit-trending");
+        expect(streamsAcls(m), "KafkaUser conduit/trending-service", "cannot Read topic conduit.comments, which trending-service consumes");
+    }
+
+    @Test
     void kafkaUserForTheGatewayAndTheV1beta2OperationFieldAreFound() {
         Manifests gateway = edit("overlays/local", "KafkaUser", "outside-consumer", u -> ((ObjectNode) u.get("metadata")).put("name", "gateway"));
         expect(kafkaAcls(gateway), "KafkaUser conduit/gateway", "gateway does not talk to Kafka");
@@ -595,6 +648,18 @@ class CheckerSelfTest {
     private static List<String> kafkaAcls(Manifests m) {
         return KafkaAccessChecks.acls(m, KafkaAccessChecks.needs(ServiceContract.services()), ServiceContract.topicOwners(),
                 ServiceContract.services());
+    }
+
+    /**
+     * The ACL checks with trending-service as the Kafka Streams application its KafkaUser is written
+     * for (application id conduit-trending, exactly once, reading conduit.posts and conduit.comments),
+     * whatever its application.properties says, so these tests hold the checks, not the service.
+     */
+    private static List<String> streamsAcls(Manifests m) {
+        Map<String, KafkaAccessChecks.Needs> needs = new java.util.LinkedHashMap<>(KafkaAccessChecks.needs(ServiceContract.services()));
+        needs.put("trending-service", KafkaAccessChecks.Needs.streams("trending-service",
+                java.util.Set.of("conduit.posts", "conduit.comments"), "conduit-trending", true));
+        return KafkaAccessChecks.acls(m, needs, ServiceContract.topicOwners(), ServiceContract.services());
     }
 
     private static List<String> kafkaCredentials(Manifests m) {

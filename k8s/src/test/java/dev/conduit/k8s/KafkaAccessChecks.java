@@ -59,31 +59,75 @@ final class KafkaAccessChecks {
     private KafkaAccessChecks() {
     }
 
-    /** What a service does on Kafka, from its own configuration. */
-    record Needs(String service, Set<String> produces, Set<String> consumes, String group) {
+    /**
+     * What a service does on Kafka, from its own configuration. A Kafka Streams application
+     * ({@code applicationId} present: quarkus.kafka-streams.application-id) also owns every topic, group
+     * and transactional id that starts with its application id: Streams names its internal topics
+     * ({@code <id>-<store>-changelog}, {@code -repartition}), its group ({@code <id>}) and, with
+     * exactly-once, its transactional ids ({@code <id>-<process>-<thread>}) so, and creates the topics.
+     */
+    record Needs(String service, Set<String> produces, Set<String> consumes, String group, Optional<String> applicationId,
+                 boolean exactlyOnce) {
+        Needs(String service, Set<String> produces, Set<String> consumes, String group) {
+            this(service, produces, consumes, group, Optional.empty(), false);
+        }
+
+        /** A Kafka Streams application of {@code applicationId}: its group is the application id. */
+        static Needs streams(String service, Set<String> consumes, String applicationId, boolean exactlyOnce) {
+            return new Needs(service, Set.of(), consumes, applicationId, Optional.of(applicationId), exactlyOnce);
+        }
+
         boolean consumer() {
             return !consumes.isEmpty();
+        }
+
+        boolean streams() {
+            return applicationId.isPresent();
         }
 
         String deadLetter() {
             return "conduit.dlq." + service;
         }
 
-        /** The topics it may write: its own events, and its dead-letter topic when it consumes. */
+        /**
+         * The topics it may write: its own events, and its dead-letter topic when it consumes through
+         * SmallRye (a Streams application has none: what it cannot read stops it, by design of Streams'
+         * exactly-once, and its own topics are its prefix's).
+         */
         Set<String> writes() {
             Set<String> writes = new TreeSet<>(produces);
-            if (consumer()) {
+            if (consumer() && !streams()) {
                 writes.add(deadLetter());
             }
             return writes;
         }
+
+        /** Whether a topic, group or transactional id is one of the Streams application's own (its prefix). */
+        boolean owns(String name) {
+            return applicationId.map(name::startsWith).orElse(false);
+        }
     }
+
+    /** Operations a Kafka Streams application needs on its own (prefixed) topics. */
+    static final Set<AclOperation> STREAMS_TOPIC_OPERATIONS = Set.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE,
+            AclOperation.DELETE, AclOperation.DESCRIBE, AclOperation.DESCRIBECONFIGS);
+    /** Of those, what it cannot run without (Delete only purges consumed repartition records; DescribeConfigs checks topics). */
+    static final List<AclOperation> STREAMS_TOPIC_REQUIRED = List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE,
+            AclOperation.DESCRIBE);
 
     /** The services that talk to Kafka (they read KAFKA_BOOTSTRAP_SERVERS) and what each does there. */
     static Map<String, Needs> needs(Collection<String> services) {
         Map<String, Needs> needs = new LinkedHashMap<>();
         for (String service : services) {
-            if (ServiceContract.variablesReadBy(service).contains(BOOTSTRAP)) {
+            if (!ServiceContract.variablesReadBy(service).contains(BOOTSTRAP)) {
+                continue;
+            }
+            Optional<String> applicationId = ServiceContract.streamsApplicationId(service);
+            if (applicationId.isPresent()) {
+                Set<String> consumes = new TreeSet<>(ServiceContract.streamsSourceTopics(service));
+                consumes.addAll(ServiceContract.consumedTopics(service));
+                needs.put(service, Needs.streams(service, consumes, applicationId.get(), ServiceContract.streamsExactlyOnce(service)));
+            } else {
                 needs.put(service, new Needs(service, ServiceContract.producedTopics(service),
                         ServiceContract.consumedTopics(service), ServiceContract.consumerGroup(service)));
             }
@@ -193,7 +237,12 @@ final class KafkaAccessChecks {
             for (AclOperation op : operations(rule)) {
                 if (resource instanceof AclRuleTopicResource topic) {
                     String t = topic.getName();
-                    if (!literal(topic.getPatternType(), t)) {
+                    if (n.streams() && ownPrefix(n, topic.getPatternType(), t)) {
+                        if (!STREAMS_TOPIC_OPERATIONS.contains(op)) {
+                            out.add(id + ": may " + op.toValue() + " topics '" + t + "' (prefix); a Kafka Streams application needs "
+                                    + "Read, Write, Create, Delete, Describe and DescribeConfigs on its own topics, nothing more");
+                        }
+                    } else if (!literal(topic.getPatternType(), t)) {
                         out.add(id + ": " + op.toValue() + " on topics '" + t + "' (" + pattern(topic.getPatternType())
                                 + "); a service's ACLs name each topic literally");
                     } else if (op == AclOperation.WRITE && !n.writes().contains(t)) {
@@ -210,7 +259,9 @@ final class KafkaAccessChecks {
                     }
                 } else if (resource instanceof AclRuleGroupResource group) {
                     String g = group.getName();
-                    if (!literal(group.getPatternType(), g) || !g.equals(n.group()) || !n.consumer()) {
+                    // a Streams application's group is its application id, which it may also grant as its prefix
+                    boolean own = g.equals(n.group()) && (literal(group.getPatternType(), g) || ownPrefix(n, group.getPatternType(), g));
+                    if (!own || !n.consumer()) {
                         out.add(id + ": may " + op.toValue() + " group '" + g + "' (" + pattern(group.getPatternType()) + "); "
                                 + (n.consumer() ? "its one group is " + n.group() : s + " consumes nothing"));
                     } else if (op != AclOperation.READ && op != AclOperation.DESCRIBE) {
@@ -219,8 +270,16 @@ final class KafkaAccessChecks {
                 } else if (resource instanceof AclRuleClusterResource) {
                     out.add(id + ": may " + op.toValue() + " on the cluster; no service needs a cluster ACL (an idempotent"
                             + " producer needs only Write on a topic since Kafka 3.0, KIP-679; describeCluster needs none)");
-                } else if (resource instanceof AclRuleTransactionalIdResource) {
-                    out.add(id + ": may " + op.toValue() + " a transactional id; no service uses transactions");
+                } else if (resource instanceof AclRuleTransactionalIdResource x) {
+                    if (!n.streams() || !n.exactlyOnce()) {
+                        out.add(id + ": may " + op.toValue() + " a transactional id; " + (n.streams()
+                                ? s + " does not process exactly once (kafka-streams.processing.guarantee)" : "no service uses transactions"));
+                    } else if (!ownPrefix(n, x.getPatternType(), x.getName())) {
+                        out.add(id + ": may " + op.toValue() + " " + describe(x) + "; its transactional ids are prefix "
+                                + n.applicationId().get() + " (its application id)");
+                    } else if (op != AclOperation.WRITE && op != AclOperation.DESCRIBE) {
+                        out.add(id + ": may " + op.toValue() + " its transactional ids; exactly-once needs Write and Describe");
+                    }
                 }
             }
         }
@@ -237,6 +296,21 @@ final class KafkaAccessChecks {
         }
         if (n.consumer() && !granted(rules, AclOperation.READ, AclRuleGroupResource.class, n.group())) {
             out.add(id + ": cannot Read group " + n.group() + ", the consumer group of " + s);
+        }
+        if (n.streams()) {
+            String internal = n.applicationId().get() + "-store-changelog";
+            for (AclOperation op : STREAMS_TOPIC_REQUIRED) {
+                if (!granted(rules, op, AclRuleTopicResource.class, internal)) {
+                    out.add(id + ": cannot " + op.toValue() + " its internal topics (prefix " + n.applicationId().get()
+                            + ", e.g. " + internal + "), which Kafka Streams creates and uses");
+                }
+            }
+            String transactionalId = n.applicationId().get() + "-00000000-0000-0000-0000-000000000000-0";
+            if (n.exactlyOnce() && !(granted(rules, AclOperation.WRITE, AclRuleTransactionalIdResource.class, transactionalId)
+                    && granted(rules, AclOperation.DESCRIBE, AclRuleTransactionalIdResource.class, transactionalId))) {
+                out.add(id + ": cannot Write and Describe its transactional ids (prefix " + n.applicationId().get()
+                        + "), which exactly_once_v2 opens one per stream thread");
+            }
         }
         return out;
     }
@@ -417,6 +491,11 @@ final class KafkaAccessChecks {
         return ops;
     }
 
+    /** The Streams application's own prefix: exactly its application id, as a prefix. */
+    private static boolean ownPrefix(Needs n, AclResourcePatternType type, String name) {
+        return type == AclResourcePatternType.PREFIX && n.applicationId().filter(name::equals).isPresent();
+    }
+
     private static boolean literal(AclResourcePatternType type, String name) {
         return (type == null || type == AclResourcePatternType.LITERAL) && !"*".equals(name);
     }
@@ -435,9 +514,19 @@ final class KafkaAccessChecks {
             if (!ops.contains(op) && !ops.contains(AclOperation.ALL)) {
                 continue;
             }
-            String n = rule.getResource() instanceof AclRuleTopicResource t ? t.getName() : ((AclRuleGroupResource) rule.getResource()).getName();
-            AclResourcePatternType p = rule.getResource() instanceof AclRuleTopicResource t ? t.getPatternType()
-                    : ((AclRuleGroupResource) rule.getResource()).getPatternType();
+            String n;
+            AclResourcePatternType p;
+            if (rule.getResource() instanceof AclRuleTopicResource t) {
+                n = t.getName();
+                p = t.getPatternType();
+            } else if (rule.getResource() instanceof AclRuleGroupResource g) {
+                n = g.getName();
+                p = g.getPatternType();
+            } else {
+                AclRuleTransactionalIdResource x = (AclRuleTransactionalIdResource) rule.getResource();
+                n = x.getName();
+                p = x.getPatternType();
+            }
             if ("*".equals(n) || (p == AclResourcePatternType.PREFIX ? name.startsWith(n) : name.equals(n))) {
                 return true;
             }

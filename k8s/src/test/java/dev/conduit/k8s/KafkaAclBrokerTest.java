@@ -66,6 +66,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -275,6 +276,59 @@ class KafkaAclBrokerTest {
         }
     }
 
+    /**
+     * A Kafka Streams application (trending-service) on its own prefix: it creates an internal topic,
+     * writes it in a transaction with a transactional id of its prefix (exactly_once_v2) and reads it
+     * in its group; a transactional id outside its prefix and a topic outside it are refused.
+     */
+    @Test
+    void aStreamsApplicationCreatesAndWritesItsOwnTopicsTransactionallyAndNothingElse() throws Exception {
+        for (Needs n : needs.values()) {
+            if (!n.streams()) {
+                continue;
+            }
+            String id = n.applicationId().orElseThrow();
+            String changelog = id + "-acl-test-store-changelog";
+            try (Admin admin = Admin.create(clientConfig(n.service(), passwords.get(n.service())))) {
+                admin.createTopics(List.of(new NewTopic(changelog, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                assertAuthorizationFailure(expectFailure(() -> admin.createTopics(List.of(new NewTopic("trending-forged", 1, (short) 1)))
+                        .all().get(10, TimeUnit.SECONDS)), n.service() + " creating a topic outside its prefix");
+            }
+            if (n.exactlyOnce()) {
+                try (KafkaProducer<String, String> producer = transactional(n.service(), id + "-" + UUID.randomUUID() + "-0")) {
+                    producer.initTransactions();
+                    producer.beginTransaction();
+                    producer.send(new ProducerRecord<>(changelog, "key", "1")).get(15, TimeUnit.SECONDS);
+                    producer.commitTransaction();
+                }
+                try (KafkaProducer<String, String> producer = transactional(n.service(), "post-service-0")) {
+                    Exception failure = null;
+                    try {
+                        producer.initTransactions();
+                    } catch (Exception e) {
+                        failure = e;
+                    }
+                    assertAuthorizationFailure(failure, n.service() + " using transactional id post-service-0");
+                }
+            }
+            try (KafkaConsumer<String, String> consumer = consumer(n.service(), n.group())) {
+                consumer.subscribe(List.of(changelog));
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200));
+                }
+                assertFalse(consumer.assignment().isEmpty(), n.service() + " gets no partition of its own " + changelog);
+            }
+        }
+    }
+
+    private KafkaProducer<String, String> transactional(String user, String transactionalId) {
+        Map<String, Object> config = clientConfig(user, passwords.get(user));
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
     @Test
     void aWrongPasswordIsRefused() {
         try (Admin admin = Admin.create(clientConfig("user-service", "not-the-password"))) {
@@ -359,10 +413,20 @@ class KafkaAclBrokerTest {
             for (AclOperation op : operations) {
                 out.add(new AclBinding(pattern, new AccessControlEntry("User:" + user.getMetadata().getName(),
                         rule.getHost() == null ? "*" : rule.getHost(),
-                        org.apache.kafka.common.acl.AclOperation.fromString(op.toValue()), AclPermissionType.ALLOW)));
+                        kafkaOperation(op), AclPermissionType.ALLOW)));
             }
         }
         return out;
+    }
+
+    /** Strimzi's operation names are Kafka's without the underscore (DescribeConfigs, DESCRIBE_CONFIGS). */
+    static org.apache.kafka.common.acl.AclOperation kafkaOperation(AclOperation op) {
+        org.apache.kafka.common.acl.AclOperation kafka = org.apache.kafka.common.acl.AclOperation.fromString(
+                op.toValue().replaceAll("([a-z])([A-Z])", "$1_$2"));
+        if (kafka == org.apache.kafka.common.acl.AclOperation.UNKNOWN) {
+            throw new IllegalStateException("no Kafka operation for Strimzi's " + op.toValue());
+        }
+        return kafka;
     }
 
     private static PatternType patternType(AclResourcePatternType type) {

@@ -31,7 +31,13 @@ class NetworkPolicyTest {
             "gateway -> user-service:9000/TCP",
             "gateway -> post-service:9000/TCP",
             "gateway -> comment-service:9000/TCP",
+            "gateway -> trending-service:9000/TCP",
+            "gateway -> trending-service:8084/TCP",
             "comment-service -> post-service:8082/TCP",
+            // trending-service looks up the articles of its list
+            "trending-service -> post-service:8082/TCP",
+            // Kafka Streams' interactive queries: a pod asks the pod that holds a key (application.server)
+            "trending-service -> trending-service:8084/TCP",
             "post-service -> user-service:8081/TCP",
             // the JWK set that verifies tokens (the gateway's is its line above)
             "comment-service -> user-service:8081/TCP",
@@ -41,6 +47,7 @@ class NetworkPolicyTest {
             "user-service -> conduit-kafka:9093/TCP",
             "post-service -> conduit-kafka:9093/TCP",
             "comment-service -> conduit-kafka:9093/TCP",
+            "trending-service -> conduit-kafka:9093/TCP",
             // infrastructure among itself
             "mongodb -> mongodb:27017/TCP",
             "mongodb-rs-init -> mongodb:27017/TCP",
@@ -52,12 +59,13 @@ class NetworkPolicyTest {
             "strimzi/cluster-operator -> conduit-kafka:9090/TCP",
             "strimzi/cluster-operator -> conduit-kafka:9091/TCP");
 
-    /** With components/monitoring: Prometheus scrapes the management port of the four services. */
+    /** With components/monitoring: Prometheus scrapes the management port of the four services and trending-service. */
     static final Set<String> MONITORING = Set.of(
             "monitoring/prometheus -> gateway:9000/TCP",
             "monitoring/prometheus -> user-service:9000/TCP",
             "monitoring/prometheus -> post-service:9000/TCP",
-            "monitoring/prometheus -> comment-service:9000/TCP");
+            "monitoring/prometheus -> comment-service:9000/TCP",
+            "monitoring/prometheus -> trending-service:9000/TCP");
 
     /**
      * With components/otel-collector: the four services send spans to the collector, which forwards
@@ -72,6 +80,8 @@ class NetworkPolicyTest {
             "post-service -> otel-collector:4318/TCP",
             "comment-service -> otel-collector:4317/TCP",
             "comment-service -> otel-collector:4318/TCP",
+            "trending-service -> otel-collector:4317/TCP",
+            "trending-service -> otel-collector:4318/TCP",
             "otel-collector -> internet:443/TCP");
 
     static boolean monitored(Manifests m) {
@@ -118,6 +128,7 @@ class NetworkPolicyTest {
             "user-service", Set.of("gateway"),
             "post-service", Set.of("gateway"),
             "comment-service", Set.of("gateway"),
+            "trending-service", Set.of("gateway"),
             "gateway", Set.of());
 
     /** Spelt out, though the matrix above implies them: the management ports' neighbours that must stay out. */
@@ -137,7 +148,14 @@ class NetworkPolicyTest {
             "monitoring/grafana -> post-service:9000/TCP",
             "user-service -> gateway:9000/TCP",
             "post-service -> gateway:9000/TCP",
-            "comment-service -> gateway:9000/TCP");
+            "comment-service -> gateway:9000/TCP",
+            // trending-service's pods reach each other's public port only, never the management port
+            "ingress-nginx/controller -> trending-service:9000/TCP",
+            "ingress-nginx/controller -> trending-service:8084/TCP",
+            "trending-service -> trending-service:9000/TCP",
+            "trending-service -> post-service:9000/TCP",
+            "post-service -> trending-service:9000/TCP",
+            "trending-service -> gateway:9000/TCP");
 
     @TestFactory
     Stream<DynamicTest> managementPortsAreReachableOnlyFromTheGateway() {

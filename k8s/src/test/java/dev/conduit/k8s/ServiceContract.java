@@ -252,6 +252,31 @@ final class ServiceContract {
         return property(service, "kafka.group.id").or(() -> property(service, "quarkus.application.name")).orElse(service);
     }
 
+    /** A Kafka Streams application's id (quarkus.kafka-streams.application-id); empty for any other service. */
+    static Optional<String> streamsApplicationId(String service) {
+        return property(service, "quarkus.kafka-streams.application-id");
+    }
+
+    /** The topics a Kafka Streams application reads (quarkus.kafka-streams.topics, which it waits for at start). */
+    static Set<String> streamsSourceTopics(String service) {
+        Set<String> topics = new TreeSet<>();
+        property(service, "quarkus.kafka-streams.topics").ifPresent(list -> {
+            for (String t : list.split(",")) {
+                if (!t.isBlank()) {
+                    topics.add(t.strip());
+                }
+            }
+        });
+        return topics;
+    }
+
+    /** Whether a Kafka Streams application processes exactly once (kafka-streams.processing.guarantee). */
+    static boolean streamsExactlyOnce(String service) {
+        return property(service, "kafka-streams.processing.guarantee")
+                .or(() -> property(service, "quarkus.kafka-streams.processing.guarantee"))
+                .map(g -> g.startsWith("exactly_once")).orElse(false);
+    }
+
     static final Path EVENTS_README = Kustomize.REPO.resolve("events/README.md");
 
     /** Topic -> owning service, from the table "Topics and types" in events/README.md. */

@@ -10,8 +10,8 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * The local platform's data folder: Kafka's log, the MongoDB-wire server's H2 file, the JWT key
- * pair, logs and the launcher's pid file. A marker file tells ours from a folder that only
+ * The local platform's data folder: Kafka's log, the MongoDB-wire server's H2 file, trending-service's
+ * Kafka Streams state, the JWT key pair, logs and the launcher's pid file. A marker file tells ours from a folder that only
  * happens to have the same name, which is never written to.
  */
 public record DataDir(Path root) {
@@ -66,6 +66,11 @@ public record DataDir(Path root) {
 
     public Path mongoFile() {
         return root.resolve("mongo").resolve("conduit.mv");
+    }
+
+    /** trending-service's Kafka Streams state (its stores; the changelog topics hold the truth). */
+    public Path trending() {
+        return root.resolve("trending");
     }
 
     public Path keys() {

@@ -3,7 +3,11 @@ package dev.conduit.localstack;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 import java.io.ByteArrayOutputStream;
@@ -13,7 +17,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A single-node Apache Kafka broker in KRaft mode (broker and controller in one process), run in a
@@ -22,6 +30,15 @@ import java.util.Properties;
 public final class KafkaServerMain {
 
     public static final String READY = "CONDUIT-READY";
+
+    /**
+     * The services' event topics (the events module's {@code Topics}), created before the broker says
+     * it is ready: a Kafka Streams application (trending-service) does not start on a source topic that
+     * does not exist yet, where a plain consumer would wait for the first producer to create it.
+     */
+    static final List<String> EVENT_TOPICS = List.of("conduit.users", "conduit.posts", "conduit.comments");
+    /** As many as an auto-created topic gets ({@code num.partitions}) and as {@code k8s/base/topics.yaml} declares. */
+    static final int EVENT_TOPIC_PARTITIONS = 3;
 
     private KafkaServerMain() {
     }
@@ -44,6 +61,7 @@ public final class KafkaServerMain {
                 server.awaitShutdown();
             }, "kafka-shutdown"));
             server.startup();
+            createEventTopics(port);
             System.out.println(READY + " kafka 127.0.0.1:" + port);
             System.out.flush();
             server.awaitShutdown();
@@ -71,6 +89,8 @@ public final class KafkaServerMain {
         p.put("min.insync.replicas", "1");
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "1");
+        // exactly-once (trending-service's Kafka Streams, exactly_once_v2) needs the transaction state
+        // log, whose defaults (3 replicas, min ISR 2) a single broker can never satisfy
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "1");
@@ -90,6 +110,25 @@ public final class KafkaServerMain {
         // the default 128 MiB dedupe buffer is most of a small broker's heap
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         return p;
+    }
+
+    /** Creates the event topics that do not exist yet (a restart on old data finds them all). */
+    private static void createEventTopics(int port) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port))) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = EVENT_TOPICS.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, EVENT_TOPIC_PARTITIONS, (short) 1)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Storage is formatted once; formatting again with a new cluster id would fail on restart. */

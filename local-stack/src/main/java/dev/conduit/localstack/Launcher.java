@@ -54,7 +54,7 @@ public final class Launcher {
         }, "conduit-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            System.out.println("starting Conduit: kafka, mongo, user-service, post-service, comment-service, gateway");
+            System.out.println("starting Conduit: kafka, mongo, user-service, post-service, comment-service, trending-service, gateway");
             platform.start();
         } catch (LaunchException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -66,6 +66,7 @@ public final class Launcher {
         DataDir data = platform.data();
         System.out.println();
         System.out.println("  API         " + s.gatewayUrl() + "/api");
+        System.out.println("  Trending    " + s.gatewayUrl() + "/api/trending/articles, /api/trending/tags");
         System.out.println("  Swagger UI  " + s.gatewayUrl() + "/q/swagger-ui");
         System.out.println("  Health      " + s.gatewayManagementUrl() + "/q/health/group/platform");
         System.out.println("  Metrics     " + s.gatewayManagementUrl() + "/q/metrics");

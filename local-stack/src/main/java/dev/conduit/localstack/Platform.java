@@ -15,14 +15,14 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The whole local platform: Kafka, the MongoDB-wire server and the four services, each its own
+ * The whole local platform: Kafka, the MongoDB-wire server, the four services and trending-service, each its own
  * process, started from the packaged services in {@code home}. Used by the launcher and by the
  * system tests, so both run the platform the same way.
  */
 public final class Platform implements AutoCloseable {
 
     /**
-     * The services' JVM options unless CONDUIT_SERVICE_JAVA_OPTS replaces them: six JVMs share a laptop
+     * The services' JVM options unless CONDUIT_SERVICE_JAVA_OPTS replaces them: seven JVMs share a laptop
      * (or this project's 2-core machine), so each is small and spends little CPU on itself. Measured
      * with bench/run.sh against the earlier "-Xms64m -Xmx384m -XX:+UseSerialGC" (bench/README.md):
      * <ul>
@@ -49,7 +49,7 @@ public final class Platform implements AutoCloseable {
     public record Settings(Path home, Path dataDir, int gatewayPort, int userPort, int postPort, int commentPort,
                            int kafkaPort, int kafkaControllerPort, int mongoPort, List<String> serviceJvmOpts,
                            int gatewayManagementPort, int userManagementPort, int postManagementPort,
-                           int commentManagementPort) {
+                           int commentManagementPort, int trendingPort, int trendingManagementPort) {
 
         public static Settings fromEnvironment(Path home, Function<String, String> env) {
             return new Settings(home,
@@ -62,11 +62,13 @@ public final class Platform implements AutoCloseable {
                     port(env, "CONDUIT_KAFKA_CONTROLLER_PORT", 19093),
                     port(env, "CONDUIT_MONGO_PORT", 27117),
                     List.of(value(env, "CONDUIT_SERVICE_JAVA_OPTS", String.join(" ", SERVICE_JVM_OPTS)).trim().split("\\s+")),
-                    // health and metrics: each part's management port (9080-9083 beside 8080-8083)
+                    // health and metrics: each part's management port (9080-9084 beside 8080-8084)
                     port(env, "CONDUIT_GATEWAY_MANAGEMENT_PORT", 9080),
                     port(env, "CONDUIT_USER_MANAGEMENT_PORT", 9081),
                     port(env, "CONDUIT_POST_MANAGEMENT_PORT", 9082),
-                    port(env, "CONDUIT_COMMENT_MANAGEMENT_PORT", 9083));
+                    port(env, "CONDUIT_COMMENT_MANAGEMENT_PORT", 9083),
+                    port(env, "CONDUIT_TRENDING_PORT", 8084),
+                    port(env, "CONDUIT_TRENDING_MANAGEMENT_PORT", 9084));
         }
 
         /** All on free loopback ports, data in {@code dataDir}: for tests. */
@@ -74,7 +76,8 @@ public final class Platform implements AutoCloseable {
             return new Settings(home, dataDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                     Ports.free(), Ports.free(), Ports.free(),
                     SERVICE_JVM_OPTS,
-                    Ports.free(), Ports.free(), Ports.free(), Ports.free());
+                    Ports.free(), Ports.free(), Ports.free(), Ports.free(),
+                    Ports.free(), Ports.free());
         }
 
         private static String value(Function<String, String> env, String key, String fallback) {
@@ -155,7 +158,11 @@ public final class Platform implements AutoCloseable {
         return data;
     }
 
-    /** The services in start order, the gateway last. */
+    /**
+     * The services in start order, the gateway last. trending-service is started alongside the others
+     * (nothing waits for it, and it waits for nothing but Kafka): its Kafka Streams state lives in the
+     * data dir's {@code trending} folder, so a restart restores from there and the changelog's tail.
+     */
     public List<Service> services(JwtKeys keys) {
         String mongo = "mongodb://127.0.0.1:" + settings.mongoPort();
         String kafka = "127.0.0.1:" + settings.kafkaPort();
@@ -172,6 +179,8 @@ public final class Platform implements AutoCloseable {
         common.put("USER_SERVICE_MANAGEMENT_URL", "http://127.0.0.1:" + settings.userManagementPort());
         common.put("POST_SERVICE_MANAGEMENT_URL", "http://127.0.0.1:" + settings.postManagementPort());
         common.put("COMMENT_SERVICE_MANAGEMENT_URL", "http://127.0.0.1:" + settings.commentManagementPort());
+        common.put("TRENDING_SERVICE_URL", "http://127.0.0.1:" + settings.trendingPort());
+        common.put("TRENDING_SERVICE_MANAGEMENT_URL", "http://127.0.0.1:" + settings.trendingManagementPort());
         // a front end under development may run on any local port; tokens travel in a header, never
         // a cookie, so any origin may call. An explicit CORS_ORIGINS wins.
         common.put("CORS_ORIGINS", Optional.ofNullable(System.getenv("CORS_ORIGINS")).orElse("*"));
@@ -181,7 +190,25 @@ public final class Platform implements AutoCloseable {
                         with(common, "JWT_KEYS_DIR", keys.dir().toString())),
                 new Service("post-service", settings.postPort(), settings.postManagementPort(), common),
                 new Service("comment-service", settings.commentPort(), settings.commentManagementPort(), common),
+                new Service("trending-service", settings.trendingPort(), settings.trendingManagementPort(), trending(common)),
                 new Service("gateway", settings.gatewayPort(), settings.gatewayManagementPort(), common));
+    }
+
+    /**
+     * trending-service's own settings: Kafka Streams' application.server is this host and its HTTP
+     * port (TRENDING_ADVERTISED_HOST and _PORT: interactive queries of the one instance), the state dir is the data dir's, and with one
+     * instance there is nothing to keep a standby replica on.
+     */
+    private Map<String, String> trending(Map<String, String> common) {
+        Map<String, String> env = with(common, "TRENDING_ADVERTISED_HOST", "127.0.0.1");
+        env.put("TRENDING_ADVERTISED_PORT", String.valueOf(settings.trendingPort()));
+        env.put("TRENDING_STATE_DIR", trendingStateDir().toString());
+        env.put("TRENDING_STANDBY_REPLICAS", "0");
+        return env;
+    }
+
+    private Path trendingStateDir() {
+        return (data != null ? data : new DataDir(settings.dataDir().toAbsolutePath().normalize())).trending();
     }
 
     /** Starts everything and returns once every part is ready; on failure stops what it started. */

@@ -4,6 +4,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,10 +45,21 @@ class ServersTest {
         ChildProcess kafka = Servers.startKafka(dir.resolve("kafka"), port, controller, dir.resolve("kafka.log"));
         try {
             kafka.awaitReady(Servers.ready(), READY);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port))) {
+                Map<String, TopicDescription> topics = admin.describeTopics(KafkaServerMain.EVENT_TOPICS).allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                KafkaServerMain.EVENT_TOPICS.forEach(t -> assertEquals(3, topics.get(t).partitions().size(),
+                        t + " exists with 3 partitions when the broker says it is ready"));
+            }
+            // a transaction on one broker (exactly-once processing, as Kafka Streams does it)
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port,
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "servers-test",
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+                producer.initTransactions();
+                producer.beginTransaction();
                 producer.send(new ProducerRecord<>(topic, "user-1", "hello")).get();
+                producer.commitTransaction();
             }
         } finally {
             kafka.stop(Duration.ofSeconds(30));

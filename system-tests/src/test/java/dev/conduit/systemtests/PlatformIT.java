@@ -44,7 +44,7 @@ class PlatformIT {
     @Test
     void noPublicPortServesHealthOrMetrics() {
         Platform.Settings s = SharedPlatform.get().settings();
-        for (int port : new int[] {s.gatewayPort(), s.userPort(), s.postPort(), s.commentPort()}) {
+        for (int port : new int[] {s.gatewayPort(), s.userPort(), s.postPort(), s.commentPort(), s.trendingPort()}) {
             for (String path : new String[] {"/q/health/ready", "/q/metrics", "/api/%2e%2e/q/metrics", "/api/..%2Fq/metrics"}) {
                 given().urlEncodingEnabled(false).baseUri("http://127.0.0.1").port(port).when().get(path)
                         .then().statusCode(anyOf(equalTo(404), equalTo(400)))
