@@ -2,7 +2,11 @@ package dev.conduit.gateway;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.conduit.gateway.proxy.CircuitBreaker;
+import dev.conduit.gateway.proxy.Downstreams;
+import dev.conduit.gateway.proxy.Service;
 import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +36,9 @@ class LiveStreamTest extends GatewayTestSupport {
     private static final String COMMENTS = "/api/live/articles/how-to/comments";
 
     private final List<SseClient> clients = new ArrayList<>();
+
+    @Inject
+    Downstreams downstreams;
 
     @AfterEach
     void closeClients() {
@@ -233,6 +240,38 @@ class LiveStreamTest extends GatewayTestSupport {
         assertEquals(503, client.status());
         assertTrue(client.bodyText().contains("comment-service is unavailable"), client.bodyText());
         io.restassured.RestAssured.given().when().get("/api/tags").then().statusCode(200);
+    }
+
+    @Test
+    void aServicesOwnRefusalOfStreamsPassesUnchangedAndNeverOpensItsBreaker() {
+        String full = "{\"errors\":{\"body\":[\"too many live streams\"]}}";
+        StubServices.Reply refused = new StubServices.Reply(503, Map.of("Content-Type", "application/json", "Retry-After", "5"), full);
+        for (int i = 0; i < 8; i++) {
+            StubServices.script(StubServices.COMMENT, refused);
+            try (SseClient client = SseClient.open(COMMENTS, Map.of())) {
+                assertEquals(503, client.status());
+                assertEquals("5", client.header("retry-after"));
+                assertEquals(full, client.bodyText());
+            }
+        }
+        // a window of 6 and at least 4 calls would have opened it had these counted
+        assertEquals(CircuitBreaker.State.CLOSED, downstreams.get(Service.COMMENT).breaker().state());
+        io.restassured.RestAssured.given().when().get("/api/articles/a/comments").then().statusCode(200);
+    }
+
+    @Test
+    void noStreamIsOpenedToAServiceWhoseBreakerIsOpen() {
+        StubServices.Reply down = new StubServices.Reply(503, Map.of("Content-Type", "application/json"), "{}");
+        StubServices.script(StubServices.COMMENT, down, down, down);
+        for (int i = 0; i < 3; i++) {
+            io.restassured.RestAssured.given().when().get("/api/articles/a/comments").then().statusCode(503);
+        }
+        assertEquals(CircuitBreaker.State.OPEN, downstreams.get(Service.COMMENT).breaker().state());
+        int calls = StubServices.receivedCount(StubServices.COMMENT);
+        SseClient client = open(COMMENTS, Map.of());
+        assertEquals(503, client.status());
+        assertTrue(client.bodyText().contains("comment-service is unavailable"), client.bodyText());
+        assertEquals(calls, StubServices.receivedCount(StubServices.COMMENT), "an open breaker calls no one");
     }
 
     private static int waitForStatus(SseClient client) {

@@ -310,6 +310,16 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                     Thread.currentThread().interrupt();
                 }
             }
+            Reply reply = script.poll();
+            if (reply != null) {
+                reply.headers().forEach((key, value) -> exchange.getResponseHeaders().add(key, value));
+                byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+                return;
+            }
             LiveStream stream = new LiveStream(name, request);
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);

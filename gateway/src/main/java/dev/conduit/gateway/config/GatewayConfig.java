@@ -194,9 +194,11 @@ public interface GatewayConfig {
 
         /**
          * Time for a stream's service to answer with its response head, once the request is sent;
-         * then 504. Once the stream is open there is no time limit: it lasts until either side ends it.
+         * then 504. Longer than the services' {@code conduit.live.start-timeout} (10 s), so that their
+         * own 503 (Kafka reader not started) reaches the client. Once the stream is open there is no
+         * time limit: it lasts until either side ends it.
          */
-        @WithDefault("5s")
+        @WithDefault("15s")
         Duration firstByteTimeout();
     }
 }

@@ -21,9 +21,13 @@ import org.jboss.logging.Logger;
  * uses the service's stream pool, one connection per stream, closed when the stream ends.
  *
  * <ul>
+ *   <li>The service's breaker is consulted (no stream is opened to a service it holds back: 503) but
+ *       never fed: a stream's own failures say little about the service's other routes. Its 503
+ *       (no room for another stream, its Kafka reader not started) means live updates are unavailable
+ *       while articles and comments still serve, and would otherwise open the breaker of all of them;
+ *       a service that is really down is seen by its ordinary requests.</li>
  *   <li>Until the service's response head arrives: {@code connect-timeout} for the connection, then
- *       {@code streams.first-byte-timeout}; either failing counts against the service's breaker and
- *       is answered 503/504 with the envelope.</li>
+ *       {@code streams.first-byte-timeout}; answered 503/504 with the envelope.</li>
  *   <li>Once it arrived: its head goes to the client at once (so an {@code EventSource} opens before
  *       the first event), then every chunk as it comes, each written (and flushed) on its own;
  *       back-pressure both ways: a client that reads slowly pauses the read from the service, whose
@@ -52,8 +56,6 @@ final class StreamExchange {
     /** Set once the client's answer is decided: the service's response is relayed, or the gateway answered. */
     private boolean committed;
     private boolean clientGone;
-    /** Whether the breaker was told the outcome (exactly once). */
-    private boolean settled;
 
     StreamExchange(Vertx vertx, GatewayConfig config, Downstream downstream, RoutingContext ctx, String path,
                    boolean tracing) {
@@ -82,7 +84,7 @@ final class StreamExchange {
             return;
         }
         CircuitBreaker breaker = downstream.breaker();
-        if (!breaker.tryAcquire()) {
+        if (breaker.holdsCalls()) {
             long seconds = Math.max(1, (long) Math.ceil(breaker.untilTrial().toMillis() / 1000.0));
             response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
             answer(503, downstream.name() + " is unavailable");
@@ -111,7 +113,6 @@ final class StreamExchange {
             firstByteTimer = vertx.setTimer(config.streams().firstByteTimeout().toMillis(), id -> {
                 firstByteTimer = -1;
                 if (!committed && !clientGone) {
-                    settle(false);
                     answer(504, downstream.name() + " did not answer in time");
                     outbound.reset();
                 }
@@ -130,10 +131,8 @@ final class StreamExchange {
 
     private void onConnectFailure(Throwable cause) {
         if (clientGone) {
-            settleAbandoned();
             return;
         }
-        settle(false);
         if (cause instanceof ConnectionPoolTooBusyException) {
             answer(503, downstream.name() + " is overloaded");
         } else {
@@ -144,10 +143,8 @@ final class StreamExchange {
 
     private void onFailure(Throwable cause) {
         if (clientGone || committed) {
-            settleAbandoned();
             return;
         }
-        settle(false);
         LOG.debugf("%s failed before its stream began: %s", downstream.name(), cause);
         answer(502, downstream.name() + " closed the connection without an answer");
     }
@@ -158,7 +155,6 @@ final class StreamExchange {
             return;
         }
         int status = inbound.statusCode();
-        settle(status != 502 && status != 503 && status != 504);
         committed = true;
         Headers.copyResponse(inbound.headers(), response);
         response.setStatusCode(status);
@@ -211,7 +207,6 @@ final class StreamExchange {
 
     /** Resetting the request closes its connection: the service sees its subscriber leave. */
     private void abandon() {
-        settleAbandoned();
         if (outbound != null) {
             outbound.reset();
         }
@@ -221,24 +216,6 @@ final class StreamExchange {
         if (firstByteTimer >= 0) {
             vertx.cancelTimer(firstByteTimer);
             firstByteTimer = -1;
-        }
-    }
-
-    private void settle(boolean success) {
-        if (!settled) {
-            settled = true;
-            if (success) {
-                downstream.breaker().onSuccess();
-            } else {
-                downstream.breaker().onFailure();
-            }
-        }
-    }
-
-    private void settleAbandoned() {
-        if (!settled) {
-            settled = true;
-            downstream.breaker().onAbandoned();
         }
     }
 
