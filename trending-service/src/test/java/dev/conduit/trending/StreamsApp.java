@@ -24,7 +24,16 @@ public final class StreamsApp {
     }
 
     static KafkaStreams create(String bootstrap, String applicationId, Path stateDir, String posts, String comments) {
+        return create(bootstrap, applicationId, stateDir, posts, comments, null);
+    }
+
+    /** {@code applicationServer}: where the other instances ask for this one's part of a ranking (null: nowhere). */
+    static KafkaStreams create(String bootstrap, String applicationId, Path stateDir, String posts, String comments,
+                               String applicationServer) {
         Properties props = new Properties();
+        if (applicationServer != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

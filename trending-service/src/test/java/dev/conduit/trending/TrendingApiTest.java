@@ -160,7 +160,8 @@ class TrendingApiTest {
         events.publish(a, 1, Instant.now(), List.of());
         await().atMost(STREAMS).untilAsserted(() -> given().baseUri(TestServers.managementRoot(management)).get("/q/metrics").then().statusCode(200)
                 .body(containsString("conduit_trending_events_applied_total{type=\"ArticlePublished\""))
-                .body(containsString("conduit_trending_events_ignored_total{reason=\"duplicate\"")));
+                .body(containsString("conduit_trending_events_ignored_total{reason=\"duplicate\""))
+                .body(containsString("kafka_stream_")));
     }
 
     private static List<String> ranked(String authorization) {
