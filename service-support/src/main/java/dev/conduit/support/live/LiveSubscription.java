@@ -95,6 +95,14 @@ final class LiveSubscription {
      * {@code end}, the reader's position when this stream joined.
      */
     void start(long[] start, List<LiveRecord> records, long[] end, boolean reset) {
+        if (finished) {
+            return;
+        }
+        if (response.closed()) {
+            // the client left while its stream was being prepared
+            finish(false);
+            return;
+        }
         next = start;
         replay.addAll(records);
         replayEnd = end;
@@ -187,13 +195,19 @@ final class LiveSubscription {
         if (started) {
             response.write("event: overflow\ndata: {\"reason\":\"the client fell behind; reconnect with Last-Event-ID\"}\n\n");
         }
-        finish(true);
-        // a client that does not read never sees the end: close its connection after the grace
-        ctx.vertx().setTimer(Math.max(1, hub.config().overflowGrace().toMillis()), id -> {
-            if (!response.closed()) {
-                ctx.request().connection().close();
-            }
-        });
+        finish(false);
+        // the connection is not reused: closed once the end is handed to the system (whose buffers
+        // still deliver it), or after the grace when a client that does not read never takes it
+        if (started && !response.ended() && !response.closed()) {
+            response.end().onComplete(v -> closeConnection());
+        }
+        ctx.vertx().setTimer(Math.max(1, hub.config().overflowGrace().toMillis()), id -> closeConnection());
+    }
+
+    private void closeConnection() {
+        if (!response.closed()) {
+            ctx.request().connection().close();
+        }
     }
 
     /** Idempotent: leaves the reader, stops the timer, frees the slot, and ends the response if asked. */
