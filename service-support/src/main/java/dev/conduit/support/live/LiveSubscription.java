@@ -1,5 +1,6 @@
 package dev.conduit.support.live;
 
+import dev.conduit.support.error.ApiException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -174,7 +175,7 @@ final class LiveSubscription {
     }
 
     private void write(String id, List<SseEvent> events) {
-        if (finished || events.isEmpty()) {
+        if (finished || events.isEmpty() || response.closed()) {
             return;
         }
         StringBuilder text = new StringBuilder();
@@ -192,13 +193,19 @@ final class LiveSubscription {
             return;
         }
         hub.overflowed(stream.name());
-        if (started) {
-            response.write("event: overflow\ndata: {\"reason\":\"the client fell behind; reconnect with Last-Event-ID\"}\n\n");
-        }
         finish(false);
+        if (!started) {
+            // more arrived while its read-back was being prepared than its buffer holds
+            hub.fail(ctx, new ApiException(503, "too many events to catch up with, retry later"));
+            return;
+        }
+        if (response.closed()) {
+            return;
+        }
+        response.write("event: overflow\ndata: {\"reason\":\"the client fell behind; reconnect with Last-Event-ID\"}\n\n");
         // the connection is not reused: closed once the end is handed to the system (whose buffers
         // still deliver it), or after the grace when a client that does not read never takes it
-        if (started && !response.ended() && !response.closed()) {
+        if (!response.ended() && !response.closed()) {
             response.end().onComplete(v -> closeConnection());
         }
         ctx.vertx().setTimer(Math.max(1, hub.config().overflowGrace().toMillis()), id -> closeConnection());
