@@ -134,6 +134,31 @@ class LiveCommentsTest {
     }
 
     @Test
+    void theAuthorIsShownAsTheCallerSeesThem() {
+        User jake = user();
+        User anna = user();
+        String slug = unique("live-following");
+        publishedArticle(slug, anna.id());
+        Fixtures.userEvent(jake.id(), "UserRegistered", 1, CommentApiTest.profile(jake, "I work at statefarm", null));
+        Fixtures.userEvent(anna.id(), "UserRegistered", 1, CommentApiTest.profile(anna, null, null));
+        Fixtures.userEvent(anna.id(), "UserFollowed", 2, Map.of("followerId", anna.id(), "followeeId", jake.id()));
+        commentId(jake, slug, "first");
+        await("the read model knows whom anna follows").atMost(WAIT).until(() -> Boolean.TRUE.equals(given()
+                .header("Authorization", anna.auth()).get("/articles/" + slug + "/comments").then()
+                .extract().path("comments[0].author.following")));
+        try (SseClient asAnna = stream(slug, Map.of("Authorization", anna.auth()));
+             SseClient anonymous = stream(slug, Map.of())) {
+            commentId(jake, slug, "second");
+            JsonNode seenByAnna = data(asAnna.take(1, EVENT_WAIT).get(0)).get("comment");
+            JsonNode seenByNobody = data(anonymous.take(1, EVENT_WAIT).get(0)).get("comment");
+            assertEquals("second", seenByAnna.get("body").asText());
+            assertEquals("I work at statefarm", seenByAnna.at("/author/bio").asText());
+            assertTrue(seenByAnna.at("/author/following").asBoolean());
+            assertFalse(seenByNobody.at("/author/following").asBoolean());
+        }
+    }
+
+    @Test
     void keepAliveCommentsFlowWhileNothingHappens() {
         User anna = user();
         String slug = unique("live-idle");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.localstack.testing.ConduitTestResource;
 import dev.conduit.localstack.testing.SseClient;
+import dev.conduit.localstack.testing.TestTokens;
 import dev.conduit.localstack.testing.SseClient.Event;
 import dev.conduit.post.Authors.Author;
 import io.quarkus.test.common.WithTestResource;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -132,6 +134,20 @@ class LiveFeedTest {
         }
         try (SseClient stream = feed(reader, Map.of("Last-Event-ID", "not a cursor!"))) {
             assertEquals(400, stream.status());
+        }
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedAsOnEveryOtherRoute() {
+        Author jake = Authors.registered();
+        String old = "Token " + TestTokens.sign(jake.id(), jake.username(), Instant.now().minusSeconds(5));
+        Authors.userEvent(jake.id(), 2, "UserCredentialsChanged",
+                "{\"userId\":\"" + jake.id() + "\",\"tokensValidAfter\":\"" + Instant.now().plusSeconds(1) + "\"}");
+        await("the cut-off reached post-service").atMost(WAIT)
+                .until(() -> given().header("Authorization", old).get("/articles/feed").statusCode() == 401);
+        try (SseClient stream = feed(null, Map.of("Authorization", old))) {
+            assertEquals(401, stream.status());
+            assertEquals("{\"errors\":{\"body\":[\"token is missing, invalid or expired\"]}}", stream.body());
         }
     }
 

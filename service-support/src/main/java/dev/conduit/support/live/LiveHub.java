@@ -60,6 +60,7 @@ public class LiveHub {
     private final Set<LiveSubscription> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
     private final AtomicInteger openGauge;
+    private volatile Thread shutdownHook;
 
     public LiveHub(LiveConfig config, Vertx vertx, MeterRegistry registry, ObjectMapper json,
                    @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -124,6 +125,7 @@ public class LiveHub {
             return;
         }
         openGauge.incrementAndGet();
+        endStreamsOnSignal();
         Context context = vertx.getOrCreateContext();
         stream.emitOn(command -> context.runOnContext(v -> command.run())).subscribe().with(
                 resolved -> start(ctx, context, resolved),
@@ -317,10 +319,43 @@ public class LiveHub {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Quarkus waits up to {@code quarkus.shutdown.timeout} for open requests before it fires
+     * {@link ShutdownEvent}, and a stream never ends by itself: on SIGTERM this hook (run alongside
+     * Quarkus' own) ends every stream at once, so a shutdown is not held up by them; clients
+     * reconnect with their {@code Last-Event-ID}, to another instance.
+     */
+    private void endStreamsOnSignal() {
+        if (shutdownHook == null) {
+            synchronized (this) {
+                if (shutdownHook == null) {
+                    shutdownHook = new Thread(this::endStreams, "live-streams-end");
+                    try {
+                        Runtime.getRuntime().addShutdownHook(shutdownHook);
+                    } catch (IllegalStateException e) {
+                        // already shutting down
+                    }
+                }
+            }
+        }
+    }
+
+    private void endStreams() {
         for (LiveSubscription subscription : List.copyOf(open)) {
             subscription.readerStopped();
         }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        endStreams();
         tails.values().forEach(LiveTail::stop);
+        Thread hook = shutdownHook;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook runs or ran
+            }
+        }
     }
 }

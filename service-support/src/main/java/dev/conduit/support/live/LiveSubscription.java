@@ -1,5 +1,6 @@
 package dev.conduit.support.live;
 
+import dev.conduit.support.error.ApiException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -95,6 +96,14 @@ final class LiveSubscription {
      * {@code end}, the reader's position when this stream joined.
      */
     void start(long[] start, List<LiveRecord> records, long[] end, boolean reset) {
+        if (finished) {
+            return;
+        }
+        if (response.closed()) {
+            // the client left while its stream was being prepared
+            finish(false);
+            return;
+        }
         next = start;
         replay.addAll(records);
         replayEnd = end;
@@ -166,7 +175,7 @@ final class LiveSubscription {
     }
 
     private void write(String id, List<SseEvent> events) {
-        if (finished || events.isEmpty()) {
+        if (finished || events.isEmpty() || response.closed()) {
             return;
         }
         StringBuilder text = new StringBuilder();
@@ -184,16 +193,28 @@ final class LiveSubscription {
             return;
         }
         hub.overflowed(stream.name());
-        if (started) {
-            response.write("event: overflow\ndata: {\"reason\":\"the client fell behind; reconnect with Last-Event-ID\"}\n\n");
+        finish(false);
+        if (!started) {
+            // more arrived while its read-back was being prepared than its buffer holds
+            hub.fail(ctx, new ApiException(503, "too many events to catch up with, retry later"));
+            return;
         }
-        finish(true);
-        // a client that does not read never sees the end: close its connection after the grace
-        ctx.vertx().setTimer(Math.max(1, hub.config().overflowGrace().toMillis()), id -> {
-            if (!response.closed()) {
-                ctx.request().connection().close();
-            }
-        });
+        if (response.closed()) {
+            return;
+        }
+        response.write("event: overflow\ndata: {\"reason\":\"the client fell behind; reconnect with Last-Event-ID\"}\n\n");
+        // the connection is not reused: closed once the end is handed to the system (whose buffers
+        // still deliver it), or after the grace when a client that does not read never takes it
+        if (!response.ended() && !response.closed()) {
+            response.end().onComplete(v -> closeConnection());
+        }
+        ctx.vertx().setTimer(Math.max(1, hub.config().overflowGrace().toMillis()), id -> closeConnection());
+    }
+
+    private void closeConnection() {
+        if (!response.closed()) {
+            ctx.request().connection().close();
+        }
     }
 
     /** Idempotent: leaves the reader, stops the timer, frees the slot, and ends the response if asked. */
