@@ -64,7 +64,11 @@ class TrendingIT {
         favorite(readers.get(0), favorited);
         comment(readers.get(0), commented);
         long calibrationStart = System.nanoTime();
-        Map<String, Double> calibration = awaitScores(Map.of(published.tag(), null, favorited.tag(), null, commented.tag(), null));
+        Map<String, Double> anyScore = new LinkedHashMap<>();
+        for (Article x : List.of(published, favorited, commented)) {
+            anyScore.put(x.tag(), null);
+        }
+        Map<String, Double> calibration = awaitScores(anyScore);
         double p = calibration.get(published.tag());
         double f = calibration.get(favorited.tag()) - p;
         double c = calibration.get(commented.tag()) - p;
