@@ -178,6 +178,33 @@ class TrendingTopologyTest {
     }
 
     @Test
+    void aTakeBackLaterThanWhatItTakesBackNeverRanksWithANegativeScore() {
+        String cooling = id();
+        String warm = id();
+        // favorited and commented 50 minutes before T0, both taken back 15 minutes after it
+        publish(cooling, 1, T0.minus(Duration.ofMinutes(50)), List.of("cooling"));
+        favorite(cooling, 2, T0.minus(Duration.ofMinutes(50)));
+        comment(cooling, 1, 1, true, T0.minus(Duration.ofMinutes(50)));
+        // at T0 the current window (from T0 - 55 min) holds what was given: 1 + 3 + 2
+        assertEquals(List.of(new Ranked(cooling, 6)), articles(T0));
+        assertEquals(List.of(new Ranked("cooling", 6)), tags(T0));
+
+        publish(warm, 1, T0.plus(Duration.ofMinutes(10)), List.of("warm"));
+        unfavorite(cooling, 3, T0.plus(Duration.ofMinutes(15)));
+        comment(cooling, 1, 2, false, T0.plus(Duration.ofMinutes(15)));
+        // at T0 + 15 min the current window starts after the favorite and the comment: only their
+        // take-backs are in it, -3 - 2, and the article and its tag rank nowhere
+        Instant now = T0.plus(Duration.ofMinutes(15));
+        long windowStart = SCORING.currentWindowStart(now.toEpochMilli());
+        WindowStore<String, Double> articleScores = driver.getWindowStore(TrendingTopology.ARTICLE_SCORES_STORE);
+        WindowStore<String, Double> tagScores = driver.getWindowStore(TrendingTopology.TAG_SCORES_STORE);
+        assertEquals(-5.0, articleScores.fetch(cooling, windowStart));
+        assertEquals(-5.0, tagScores.fetch("cooling", windowStart));
+        assertEquals(List.of(new Ranked(warm, 1)), articles(now));
+        assertEquals(List.of(new Ranked("warm", 1)), tags(now));
+    }
+
+    @Test
     void aRecordThatIsNotAnEnvelopeIsSkipped() {
         String a = id();
         posts.pipeInput(a, "not json");
