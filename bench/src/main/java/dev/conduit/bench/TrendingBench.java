@@ -184,17 +184,21 @@ final class TrendingBench {
                     event times over the last 50 minutes. Then the packaged trending-service, started as `./conduit` \
                     starts it with its production configuration (commit interval 100 ms) on a fresh state dir, timed \
                     from its readiness (Streams RUNNING) until its consumer group's committed offsets reach the end \
-                    of both input topics and of the tag repartition topic. CPU is the service process's (utime + stime) \
-                    over that time; RSS at the end, and its peak.%n%n""",
+                    of both input topics and of the tag repartition topic (events/s = events / processing s); \
+                    `inputs read s` is when the input topics alone were committed to their end (the tags' side, \
+                    one repartition record per tag and hopping window an event touches, finishes later). CPU is the \
+                    service process's (utime + stime) over the processing time, which depends less on the machine's \
+                    other load than events/s does; RSS at the end, and its peak.%n%n""",
                     produced.events(), byType(produced), produced.articles()));
-            s.append("| guarantee | events | events/s | processing s | start s | CPU s | cores used | RSS MiB | peak RSS MiB | applied | ignored | load average before / after |\n");
-            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            s.append("| guarantee | events | events/s | processing s | inputs read s | start s | CPU s | CPU ms per event | cores used | RSS MiB | peak RSS MiB | applied | ignored | load average before / after |\n");
+            s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (int i = 0; i < runs.size(); i++) {
                 TrendingThroughput.Run r = runs.get(i);
-                s.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %d | %d | %,d | %,d | %s |%n",
+                s.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %,d | %,d | %s |%n",
                         r.guarantee() + (r.finished() ? "" : " (not finished in " + TrendingThroughput.PROCESS_LIMIT.toMinutes() + " min)"),
                         r.events(), Table.number(r.eventsPerSecond(), 0), Table.number(r.processSeconds(), 1),
-                        Table.number(r.startSeconds(), 1), Table.number(r.cpuSeconds(), 1), Table.number(r.cores(), 2),
+                        Table.number(r.inputSeconds(), 1), Table.number(r.startSeconds(), 1), Table.number(r.cpuSeconds(), 1),
+                        Table.number(r.cpuSeconds() * 1000 / r.events(), 3), Table.number(r.cores(), 2),
                         r.rssKib() / 1024, r.peakRssKib() / 1024, r.applied(), r.ignored(), loads.get(i)));
             }
             s.append("\n`applied` + `ignored` are the service's counters (`conduit_trending_events_applied_total`, "

@@ -52,7 +52,7 @@ final class TrendingThroughput {
     static final String REPARTITION = "-tag-deltas-repartition";
 
     /** The figures of one run of the service on the pre-produced events. */
-    record Run(String guarantee, long events, double startSeconds, double processSeconds, boolean finished,
+    record Run(String guarantee, long events, double startSeconds, double inputSeconds, double processSeconds, boolean finished,
                double cpuSeconds, long rssKib, long peakRssKib, long applied, long ignored) {
 
         double eventsPerSecond() {
@@ -174,17 +174,22 @@ final class TrendingThroughput {
                 long running = System.nanoTime();
                 Optional<Processes.Sample> before = Processes.sample(service.pid());
                 boolean finished = false;
+                long inputsRead = -1;
                 long lastReport = running;
                 while (System.nanoTime() < deadline && service.isAlive()) {
                     Map<TopicPartition, Long> committed = committed(admin, applicationId);
                     long behind = behind(inputEnds, committed);
+                    if (behind == 0 && inputsRead < 0) {
+                        inputsRead = System.nanoTime();
+                    }
                     if (behind == 0 && repartitionDone(admin, applicationId, committed)) {
                         finished = true;
                         break;
                     }
                     if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
                         lastReport = System.nanoTime();
-                        out.printf(Locale.ROOT, "  %.0f s: %,d input events not yet committed%n", (lastReport - running) / 1e9, behind);
+                        out.printf(Locale.ROOT, "  %.0f s: %,d input events not yet committed%s%n", (lastReport - running) / 1e9, behind,
+                                behind == 0 ? " (the tags' repartition topic not yet through)" : "");
                     }
                     pause(100);
                 }
@@ -194,14 +199,15 @@ final class TrendingThroughput {
                 double cpu = before.isPresent() && after.isPresent()
                         ? (after.get().cpuTicks() - before.get().cpuTicks()) / (double) ticks : Double.NaN;
                 String text = body(metrics);
-                Run run = new Run(guarantee, events, (running - launched) / 1e9, (done - running) / 1e9, finished, cpu,
+                Run run = new Run(guarantee, events, (running - launched) / 1e9,
+                        inputsRead < 0 ? Double.NaN : (inputsRead - running) / 1e9, (done - running) / 1e9, finished, cpu,
                         after.map(Processes.Sample::rssKib).orElse(0L), after.map(Processes.Sample::peakRssKib).orElse(0L),
                         counter(text, "conduit_trending_events_applied_total"),
                         // a counter that never counted has no series yet
                         text.isEmpty() ? -1 : Math.max(0, counter(text, "conduit_trending_events_ignored_total")));
-                out.printf(Locale.ROOT, "  %s: %s events/s, %,d events in %.1f s after a %.1f s start%s; CPU %.1f s (%.2f cores), "
+                out.printf(Locale.ROOT, "  %s: %s events/s, %,d events in %.1f s (inputs read in %.1f s) after a %.1f s start%s; CPU %.1f s (%.2f cores), "
                                 + "RSS %d MiB (peak %d MiB); applied %,d, ignored %,d%n",
-                        guarantee, Table.number(run.eventsPerSecond(), 0), events, run.processSeconds(), run.startSeconds(),
+                        guarantee, Table.number(run.eventsPerSecond(), 0), events, run.processSeconds(), run.inputSeconds(), run.startSeconds(),
                         finished ? "" : " (NOT FINISHED)", cpu, run.cores(), run.rssKib() / 1024, run.peakRssKib() / 1024,
                         run.applied(), run.ignored());
                 return run;
