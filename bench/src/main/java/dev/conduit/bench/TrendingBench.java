@@ -157,6 +157,7 @@ final class TrendingBench {
             }
         }
         String section = section(Machine.describe(), jvmOpts, loadBefore, Machine.loadAverage(), produced, runs, loads, live, liveLoad);
+        section = keepSkipped(readOrEmpty(options.out()), section, produced == null, live == null);
         out.println();
         out.print(section);
         writeSection(options.out(), section);
@@ -176,7 +177,7 @@ final class TrendingBench {
                 .append(" after (the machine is shared: a high load lowers these figures)\n");
         s.append("- service JVM options: `").append(String.join(" ", jvmOpts)).append("`\n\n");
         if (produced != null) {
-            s.append("### Topology throughput\n\n");
+            s.append(THROUGHPUT).append("\n\n");
             s.append(String.format(Locale.ROOT, """
                     %,d events pre-produced into `conduit.posts` and `conduit.comments` (3 partitions each) on one \
                     broker (local-stack's `KafkaServerMain`), as post-service and comment-service publish them \
@@ -205,7 +206,7 @@ final class TrendingBench {
                     + "`..._ignored_total`); together they should equal the events.\n\n");
         }
         if (live != null) {
-            s.append("### Live update delay\n\n");
+            s.append(LIVE).append("\n\n");
             s.append("""
                     From sending `POST /api/articles/{slug}/comments` to the gateway until the comment arrives as an \
                     event on `GET /api/live/articles/{slug}/comments` through the gateway (outbox relay, Kafka, \
@@ -241,6 +242,60 @@ final class TrendingBench {
             parts.add(String.format(Locale.ROOT, "%,d %s", produced.byType().getOrDefault(type, 0L), type));
         }
         return String.join(", ", parts);
+    }
+
+    static final String THROUGHPUT = "### Topology throughput";
+    static final String LIVE = "### Live update delay";
+
+    /**
+     * {@code section} with the subsections this run skipped ({@code --events 0}, {@code --live 0})
+     * taken from the file's previous section, marked with the previous run's date; so one part can
+     * be measured again without losing the other.
+     */
+    static String keepSkipped(String file, String section, boolean throughputSkipped, boolean liveSkipped) {
+        java.util.Optional<String> previous = section(file);
+        if (previous.isEmpty() || (!throughputSkipped && !liveSkipped)) {
+            return section;
+        }
+        String old = previous.get();
+        String date = old.lines().filter(l -> l.startsWith("- date: ")).findFirst().map(l -> l.substring(8)).orElse("unknown");
+        StringBuilder kept = new StringBuilder();
+        for (String heading : throughputSkipped && liveSkipped ? List.of(THROUGHPUT, LIVE)
+                : throughputSkipped ? List.of(THROUGHPUT) : List.of(LIVE)) {
+            subsection(old, heading).ifPresent(text -> kept.append(text.startsWith(heading + "\n\n_Kept from") ? text
+                    : heading + "\n\n_Kept from the run of " + date + " (this run skipped it)._" + text.substring(heading.length())));
+        }
+        if (kept.length() == 0) {
+            return section;
+        }
+        // the kept parts go where they belong: throughput first, the live delay before "How to rerun"
+        int at = throughputSkipped ? indexOfHeading(section, LIVE) : -1;
+        if (at < 0) {
+            at = indexOfHeading(section, "### How to rerun");
+        }
+        return at < 0 ? section + kept : section.substring(0, at) + kept + section.substring(at);
+    }
+
+    private static java.util.Optional<String> subsection(String section, String heading) {
+        int start = indexOfHeading(section, heading);
+        if (start < 0) {
+            return java.util.Optional.empty();
+        }
+        int next = section.indexOf("\n### ", start + heading.length());
+        return java.util.Optional.of(section.substring(start, next < 0 ? section.length() : next + 1));
+    }
+
+    private static int indexOfHeading(String text, String heading) {
+        int at = text.indexOf("\n" + heading + "\n");
+        return at < 0 ? -1 : at + 1;
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Replaces (or adds, before "## How to rerun" or at the end) the section in {@code file}. */

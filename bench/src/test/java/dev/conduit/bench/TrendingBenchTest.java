@@ -45,6 +45,29 @@ class TrendingBenchTest {
     }
 
     @Test
+    void aRunThatSkipsOnePartKeepsThatPartOfThePreviousRun() {
+        String previous = "# Benchmarks\n\n" + TrendingBench.HEADING + "\n\n- date: 2026-12-02 03:43 UTC\n\n"
+                + TrendingBench.THROUGHPUT + "\n\nold throughput\n\n" + TrendingBench.LIVE + "\n\nold live\n\n"
+                + "### How to rerun\n\nx\n\n## How to rerun\n";
+        String liveOnly = TrendingBench.HEADING + "\n\n- date: 2026-12-02 04:00 UTC\n\n" + TrendingBench.LIVE + "\n\nnew live\n\n"
+                + "### How to rerun\n\nx\n\n";
+        assertEquals(TrendingBench.HEADING + "\n\n- date: 2026-12-02 04:00 UTC\n\n"
+                        + TrendingBench.THROUGHPUT + "\n\n_Kept from the run of 2026-12-02 03:43 UTC (this run skipped it)._\n\nold throughput\n\n"
+                        + TrendingBench.LIVE + "\n\nnew live\n\n### How to rerun\n\nx\n\n",
+                TrendingBench.keepSkipped(previous, liveOnly, true, false));
+
+        String throughputOnly = TrendingBench.HEADING + "\n\n- date: 2026-12-02 04:00 UTC\n\n" + TrendingBench.THROUGHPUT
+                + "\n\nnew throughput\n\n### How to rerun\n\nx\n\n";
+        assertEquals(TrendingBench.HEADING + "\n\n- date: 2026-12-02 04:00 UTC\n\n" + TrendingBench.THROUGHPUT
+                        + "\n\nnew throughput\n\n" + TrendingBench.LIVE
+                        + "\n\n_Kept from the run of 2026-12-02 03:43 UTC (this run skipped it)._\n\nold live\n\n### How to rerun\n\nx\n\n",
+                TrendingBench.keepSkipped(previous, throughputOnly, false, true));
+        // nothing skipped, or nothing before: the run's own section
+        assertEquals(liveOnly, TrendingBench.keepSkipped(previous, liveOnly, false, false));
+        assertEquals(liveOnly, TrendingBench.keepSkipped("# Benchmarks\n", liveOnly, true, false));
+    }
+
+    @Test
     void prometheusCountersAreSummedOverTheirLabels() {
         String text = """
                 # TYPE conduit_trending_events_applied_total counter
