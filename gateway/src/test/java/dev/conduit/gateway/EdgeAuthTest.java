@@ -33,7 +33,8 @@ class EdgeAuthTest extends GatewayTestSupport {
                 new String[] {"POST", "/api/articles/a/favorite", StubServices.POST},
                 new String[] {"DELETE", "/api/articles/a/favorite", StubServices.POST},
                 new String[] {"POST", "/api/articles/a/comments", StubServices.COMMENT},
-                new String[] {"DELETE", "/api/articles/a/comments/1", StubServices.COMMENT});
+                new String[] {"DELETE", "/api/articles/a/comments/1", StubServices.COMMENT},
+                new String[] {"GET", "/api/live/feed", StubServices.POST});
     }
 
     @ParameterizedTest(name = "{0} {1} without a token")

@@ -29,7 +29,7 @@ abstract class GatewayTestSupport {
     }
 
     private static final List<String> ONE_ROUTE_PER_SERVICE =
-            List.of("/api/tags", "/api/profiles/probe", "/api/articles/probe/comments");
+            List.of("/api/tags", "/api/profiles/probe", "/api/articles/probe/comments", "/api/trending/tags");
 
     @BeforeEach
     @AfterEach

@@ -42,7 +42,8 @@ class HealthTest {
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'platform' }.data.'user-service'", equalTo("UP"))
                 .body("checks.find { it.name == 'platform' }.data.'post-service platform'", equalTo("UP"))
-                .body("checks.find { it.name == 'platform' }.data.'comment-service'", equalTo("UP"));
+                .body("checks.find { it.name == 'platform' }.data.'comment-service'", equalTo("UP"))
+                .body("checks.find { it.name == 'platform' }.data.'trending-service'", equalTo("UP"));
     }
 
     @Test
@@ -76,8 +77,8 @@ class HealthTest {
         }
         int probes = StubServices.HEALTH_PROBES.get() - before;
         long windows = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + 2;
-        // six probes (three services, readiness and platform group) per cache period, not per call
-        org.junit.jupiter.api.Assertions.assertTrue(probes <= 6 * windows,
+        // eight probes (four services, readiness and platform group) per cache period, not per call
+        org.junit.jupiter.api.Assertions.assertTrue(probes <= 8 * windows,
                 probes + " downstream probes for 300 calls in " + windows + " cache periods");
     }
 
@@ -114,7 +115,9 @@ class HealthTest {
         given().queryParam("format", "json").when().get("/q/openapi")
                 .then().statusCode(200)
                 .body("info.title", equalTo("RealWorld Conduit API"))
-                .body("paths.keySet()", hasItem("/articles/{slug}/comments"));
+                .body("paths.keySet()", hasItem("/articles/{slug}/comments"))
+                .body("paths.keySet()", hasItem("/trending/articles"))
+                .body("paths.keySet()", hasItem("/live/feed"));
         given().when().get("/q/swagger-ui/")
                 .then().statusCode(200)
                 .body(containsString("swagger"));

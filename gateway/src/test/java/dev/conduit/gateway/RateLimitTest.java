@@ -131,6 +131,20 @@ class RateLimitTest {
         assertEquals(before + 1, refused(client));
     }
 
+    @Test
+    void openingAStreamCountsAsARequest() {
+        for (int i = 0; i < 19; i++) {
+            from("10.0.4.1").when().get("/api/tags").then().statusCode(200);
+        }
+        try (SseClient stream = SseClient.open("/api/live/articles/a/comments", Map.of("X-Forwarded-For", "10.0.4.1"))) {
+            assertEquals(200, stream.status());
+            from("10.0.4.1").when().get("/api/tags").then().statusCode(429);
+        }
+        try (SseClient refused = SseClient.open("/api/live/articles/a/comments", Map.of("X-Forwarded-For", "10.0.4.1"))) {
+            assertEquals(429, refused.status());
+        }
+    }
+
     private static double refused(Map<String, String> limit) {
         return Scrape.parse(Management.given().when().get("/q/metrics").then().statusCode(200).extract().asString())
                 .valueOrZero("conduit_gateway_rate_limit_refused_total", limit);

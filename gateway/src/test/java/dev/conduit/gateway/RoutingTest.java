@@ -54,6 +54,8 @@ class RoutingTest extends GatewayTestSupport {
             "GET,    /api/articles/how-to/comments,     comment-service, /articles/how-to/comments",
             "POST,   /api/articles/how-to/comments,     comment-service, /articles/how-to/comments",
             "DELETE, /api/articles/how-to/comments/42,  comment-service, /articles/how-to/comments/42",
+            "GET,    /api/trending/articles,            trending-service, /api/trending/articles",
+            "GET,    /api/trending/tags,                trending-service, /api/trending/tags",
     })
     void everyContractOperationReachesItsServiceWithoutTheApiPrefix(String method, String path, String service, String downstreamPath) {
         given().header("Authorization", "Token " + Tokens.valid("jake"))
@@ -83,7 +85,7 @@ class RoutingTest extends GatewayTestSupport {
                     .body("errors.body[0]", equalTo("no route for " + path));
         }
         assertEquals(0, StubServices.receivedCount(StubServices.USER) + StubServices.receivedCount(StubServices.POST)
-                + StubServices.receivedCount(StubServices.COMMENT));
+                + StubServices.receivedCount(StubServices.COMMENT) + StubServices.receivedCount(StubServices.TRENDING));
     }
 
     @Test

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Three stand-in services on free loopback ports, so the gateway's own behaviour is tested without
+ * Four stand-in services on free loopback ports, so the gateway's own behaviour is tested without
  * the real services. Each is an echo stub: it records every request it receives (method, URI,
  * headers, body) and answers {@code {"service":..,"method":..,"uri":..,"bodyLength":..}}, unless a
  * test scripted another answer, made it slow, made it drop connections, or stopped it. The
@@ -45,6 +45,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     public static final String USER = "user-service";
     public static final String POST = "post-service";
     public static final String COMMENT = "comment-service";
+    public static final String TRENDING = "trending-service";
 
     /** Readiness status each stub answers with, by service name; tests change it. */
     public static final Map<String, Integer> READY_STATUS = new ConcurrentHashMap<>();
@@ -61,6 +62,48 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
     public static final AtomicInteger JWKS_FETCHES = new AtomicInteger();
 
     private static final Map<String, Stub> STUBS = new ConcurrentHashMap<>();
+
+    /** Event streams the stubs hold open ({@code /live/*}), oldest first, until {@link #reset()}. */
+    public static final List<LiveStream> LIVE_STREAMS = new CopyOnWriteArrayList<>();
+    /**
+     * How often an idle stub stream writes a keep-alive comment; writing is also how it notices that the
+     * gateway closed the connection. Tests raise it to keep a stream silent.
+     */
+    public static volatile long liveHeartbeatMillis = 20;
+    private static final String END_OF_STREAM = "end of stream";
+
+    /**
+     * One {@code text/event-stream} a stub serves: it writes (and flushes) each event a test sends,
+     * keeps the connection open in between, and notes when the gateway closed it.
+     */
+    public static final class LiveStream {
+        public final String service;
+        public final Received request;
+        private final java.util.concurrent.BlockingQueue<String> outbox = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final CountDownLatch closed = new CountDownLatch(1);
+        /** Bytes written to the gateway so far (a write blocks while the gateway does not read). */
+        public final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+
+        LiveStream(String service, Received request) {
+            this.service = service;
+            this.request = request;
+        }
+
+        /** Writes one event, e.g. {@code "id: 1\nevent: comment\ndata: {}\n\n"}. */
+        public void send(String event) {
+            outbox.add(event);
+        }
+
+        /** The stub ends its response (chunked terminator); the stream is over. */
+        public void end() {
+            outbox.add(END_OF_STREAM);
+        }
+
+        /** Whether the stub's side is over: ended by the stub, or the gateway closed the connection. */
+        public boolean isClosed() {
+            return closed.getCount() == 0;
+        }
+    }
 
     /** A request as the stub received it; header names lower-cased. */
     public record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) {
@@ -91,7 +134,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        for (String name : new String[] {USER, POST, COMMENT}) {
+        for (String name : new String[] {USER, POST, COMMENT, TRENDING}) {
             READY_STATUS.put(name, 200);
             Stub stub = new Stub(name);
             stub.start(0);
@@ -162,6 +205,9 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             }
             stub.received.clear();
         }
+        LIVE_STREAMS.forEach(LiveStream::end);
+        LIVE_STREAMS.clear();
+        liveHeartbeatMillis = 20;
         READY_STATUS.replaceAll((name, status) -> 200);
         JWKS_MAX_AGE.set(60);
         jwksServed = true;
@@ -189,6 +235,7 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
                             new InetSocketAddress(InetAddress.getLoopbackAddress(), wantedPort), 128);
                     created.createContext("/q/health/", this::ready);
                     created.createContext("/internal/jwks", this::jwks);
+                    created.createContext("/live/", this::live);
                     created.createContext("/", this::echo);
                     executor = Executors.newCachedThreadPool(r -> {
                         Thread thread = new Thread(r, "stub-" + name);
@@ -245,6 +292,54 @@ public class StubServices implements QuarkusTestResourceLifecycleManager {
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
+            }
+        }
+
+        private void live(HttpExchange exchange) throws IOException {
+            Map<String, List<String>> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((key, values) ->
+                    headers.put(key.toLowerCase(Locale.ROOT), new ArrayList<>(values)));
+            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers,
+                    exchange.getRequestBody().readAllBytes());
+            received.add(request);
+            CountDownLatch held = gate;
+            if (held != null) {
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Reply reply = script.poll();
+            if (reply != null) {
+                reply.headers().forEach((key, value) -> exchange.getResponseHeaders().add(key, value));
+                byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+                return;
+            }
+            LiveStream stream = new LiveStream(name, request);
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            LIVE_STREAMS.add(stream);
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (true) {
+                    String event = stream.outbox.poll(liveHeartbeatMillis, TimeUnit.MILLISECONDS);
+                    if (END_OF_STREAM.equals(event)) {
+                        break;
+                    }
+                    byte[] bytes = (event == null ? ":\n" : event).getBytes(StandardCharsets.UTF_8);
+                    out.write(bytes);
+                    out.flush();
+                    stream.written.addAndGet(bytes.length);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the gateway closed the connection: its client left
+            } finally {
+                stream.closed.countDown();
+                exchange.close();
             }
         }
 

@@ -21,7 +21,7 @@ final class CommentMapper {
         return new CommentListResponse(views.stream().map(CommentMapper::toComment).toList());
     }
 
-    private static CommentResponse.Comment toComment(CommentView view) {
+    static CommentResponse.Comment toComment(CommentView view) {
         CommentDocument c = view.comment();
         AuthorDirectory.Author a = view.author();
         return new CommentResponse.Comment(c.id, Timestamps.format(c.createdAt), Timestamps.format(c.updatedAt), c.body,

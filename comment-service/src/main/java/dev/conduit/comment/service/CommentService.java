@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** The rules of comments: who may write and delete them, and what becomes of them with their article. */
@@ -71,6 +72,13 @@ public class CommentService {
         return locator.bySlug(slug)
                 .chain(article -> comments.listLive(article.id, offset, limit))
                 .chain(found -> views(found, caller));
+    }
+
+    /** One comment as the caller sees it, for a live stream; empty when it is gone (deleted meanwhile). */
+    public Uni<Optional<CommentView>> view(long commentId, Caller caller) {
+        return comments.findById(commentId).chain(comment -> comment == null || comment.deleted
+                ? Uni.createFrom().item(Optional.<CommentView>empty())
+                : views(List.of(comment), caller).map(views -> Optional.of(views.get(0))));
     }
 
     public Uni<CommentView> add(String slug, Caller caller, String body) {

@@ -20,6 +20,9 @@ public interface GatewayConfig {
     /** Base URL of comment-service (comments on articles). */
     URI commentServiceUrl();
 
+    /** Base URL of trending-service (trending articles and tags). */
+    URI trendingServiceUrl();
+
     /** Management interface (health) of user-service, for the aggregated platform view. */
     URI userServiceManagementUrl();
 
@@ -28,6 +31,9 @@ public interface GatewayConfig {
 
     /** Management interface (health) of comment-service. */
     URI commentServiceManagementUrl();
+
+    /** Management interface (health) of trending-service. */
+    URI trendingServiceManagementUrl();
 
     /** How long the aggregated platform view waits for one downstream service. */
     @WithDefault("2s")
@@ -73,6 +79,9 @@ public interface GatewayConfig {
 
     /** The keys that verify tokens: user-service's JWK set. */
     Jwks jwks();
+
+    /** Server-Sent Event streams ({@code /api/live/*}): how many may be open. */
+    Streams streams();
 
     interface Client {
         /** Open connections to one service at most; further requests wait in the queue. */
@@ -165,5 +174,31 @@ public interface GatewayConfig {
         /** Time for one fetch; the keys held stay in use when it fails. */
         @WithDefault("2s")
         Duration timeout();
+    }
+
+    interface Streams {
+        /**
+         * Open streams per client at most, keyed as the rate limits key clients: the token's subject
+         * when the request carries a valid token, else the client address. Beyond it: 429.
+         */
+        @WithDefault("4")
+        int maxPerClient();
+
+        /** Open streams on this gateway instance at most, all clients together. Beyond it: 429. */
+        @WithDefault("1000")
+        int maxOpen();
+
+        /** The {@code Retry-After} of a stream refused for either limit. */
+        @WithDefault("5s")
+        Duration retryAfter();
+
+        /**
+         * Time for a stream's service to answer with its response head, once the request is sent;
+         * then 504. Longer than the services' {@code conduit.live.start-timeout} (10 s), so that their
+         * own 503 (Kafka reader not started) reaches the client. Once the stream is open there is no
+         * time limit: it lasts until either side ends it.
+         */
+        @WithDefault("15s")
+        Duration firstByteTimeout();
     }
 }

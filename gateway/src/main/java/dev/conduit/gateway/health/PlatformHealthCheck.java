@@ -60,6 +60,7 @@ public class PlatformHealthCheck implements AsyncHealthCheck {
         services.put("user-service", config.userServiceManagementUrl());
         services.put("post-service", config.postServiceManagementUrl());
         services.put("comment-service", config.commentServiceManagementUrl());
+        services.put("trending-service", config.trendingServiceManagementUrl());
         List<Uni<Map.Entry<String, String>>> probes = new ArrayList<>();
         services.forEach((name, base) -> {
             probes.add(probe(name, base.resolve("/q/health/ready")));

@@ -6,9 +6,20 @@ import java.util.List;
 
 /**
  * One operation of the public contract: method and path pattern below {@code /api} (segments in
- * braces match any one segment), the service that owns it, and its token policy.
+ * braces match any one segment), the service that owns it, its token policy, and whether it answers
+ * with a long-lived Server-Sent Events stream (relayed as it arrives, limited in number, no retry).
  */
-public record ApiRoute(HttpMethod method, String pattern, Service service, AuthPolicy auth, boolean authEndpoint) {
+public record ApiRoute(HttpMethod method, String pattern, Service service, AuthPolicy auth, boolean authEndpoint,
+                       boolean stream) {
+
+    public ApiRoute(HttpMethod method, String pattern, Service service, AuthPolicy auth, boolean authEndpoint) {
+        this(method, pattern, service, auth, authEndpoint, false);
+    }
+
+    /** A {@code GET} answered with a {@code text/event-stream}. */
+    static ApiRoute stream(String pattern, Service service, AuthPolicy auth) {
+        return new ApiRoute(HttpMethod.GET, pattern, service, auth, false, true);
+    }
 
     private List<String> segments() {
         return List.of(pattern.substring(1).split("/"));

@@ -112,6 +112,19 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * Whether the breaker holds calls back now (open within its delay, or half-open with its trial
+     * call out), without taking the trial slot as {@link #tryAcquire()} does: for calls that only
+     * consult the breaker and never report to it (event streams).
+     */
+    public synchronized boolean holdsCalls() {
+        return switch (state) {
+            case CLOSED -> false;
+            case OPEN -> nanoClock.getAsLong() - openedAt < openDelayNanos;
+            case HALF_OPEN -> trialInFlight;
+        };
+    }
+
     public synchronized State state() {
         return state;
     }

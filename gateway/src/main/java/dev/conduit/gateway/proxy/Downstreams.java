@@ -26,6 +26,7 @@ public class Downstreams {
         add(vertx, config, Service.USER, config.userServiceUrl());
         add(vertx, config, Service.POST, config.postServiceUrl());
         add(vertx, config, Service.COMMENT, config.commentServiceUrl());
+        add(vertx, config, Service.TRENDING, config.trendingServiceUrl());
         for (Downstream downstream : byService.values()) {
             Gauge.builder("conduit.gateway.breaker.open", downstream.breaker(),
                             breaker -> breaker.state() == CircuitBreaker.State.CLOSED ? 0 : 1)
@@ -51,16 +52,27 @@ public class Downstreams {
         PoolOptions pool = new PoolOptions()
                 .setHttp1MaxSize(client.maxPoolSize())
                 .setMaxWaitQueueSize(client.maxWaitQueueSize());
+        // one connection per stream, closed when the stream ends; as many as the gateway lets open
+        HttpClientOptions streamOptions = new HttpClientOptions(options)
+                .setName("gateway-" + service.serviceName() + "-streams")
+                .setKeepAlive(false)
+                .setIdleTimeout(0);
+        PoolOptions streamPool = new PoolOptions()
+                .setHttp1MaxSize(config.streams().maxOpen())
+                .setMaxWaitQueueSize(client.maxWaitQueueSize());
         GatewayConfig.Breaker breaker = config.breaker();
         byService.put(service, new Downstream(service, url.getHost(), port, ssl, basePath,
-                vertx.createHttpClient(options, pool),
+                vertx.createHttpClient(options, pool), vertx.createHttpClient(streamOptions, streamPool),
                 new CircuitBreaker(breaker.window(), breaker.minimumCalls(), breaker.failureRatio(),
                         breaker.openDelay(), System::nanoTime)));
     }
 
     @PreDestroy
     void close() {
-        byService.values().forEach(downstream -> downstream.client().close());
+        byService.values().forEach(downstream -> {
+            downstream.client().close();
+            downstream.streamClient().close();
+        });
     }
 
     public Downstream get(Service service) {

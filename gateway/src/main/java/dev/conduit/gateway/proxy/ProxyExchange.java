@@ -2,8 +2,6 @@ package dev.conduit.gateway.proxy;
 
 import dev.conduit.gateway.config.GatewayConfig;
 import dev.conduit.gateway.http.ErrorResponses;
-import dev.conduit.gateway.http.RequestIds;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -17,9 +15,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -42,9 +37,6 @@ final class ProxyExchange {
 
     private static final Logger LOG = Logger.getLogger(ProxyExchange.class);
     private static final int INITIAL_BODY_CAPACITY = 16 * 1024;
-
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 
     private final Vertx vertx;
     private final GatewayConfig config;
@@ -81,7 +73,7 @@ final class ProxyExchange {
         this.response = request.response();
         String query = request.query();
         this.uri = downstream.basePath() + path + (query == null ? "" : "?" + query);
-        this.hasBody = declaresBody(request);
+        this.hasBody = Headers.declaresBody(request);
         // a request with a body cannot be replayed: its bytes were streamed to the failed attempt
         this.idempotent = (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) && !hasBody;
     }
@@ -206,7 +198,7 @@ final class ProxyExchange {
                 .setPort(downstream.port())
                 .setSsl(downstream.ssl())
                 .setURI(uri)
-                .setHeaders(forwardedHeaders())
+                .setHeaders(Headers.forwarded(request, tracing))
                 .setConnectTimeout(config.client().connectTimeout().toMillis())
                 .setIdleTimeout(config.client().requestTimeout().toMillis());
         downstream.client().request(options).onComplete(ar -> {
@@ -296,7 +288,7 @@ final class ProxyExchange {
             attempt.settleSuccess();
         }
         committed = true;
-        copyResponseHeaders(inbound.headers());
+        Headers.copyResponse(inbound.headers(), response);
         response.setStatusCode(status);
         boolean bodyless = request.method() == HttpMethod.HEAD || status == 204 || status == 304;
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
@@ -350,55 +342,6 @@ final class ProxyExchange {
         ErrorResponses.send(request, status, message, hasBody && !request.isEnded());
     }
 
-    private MultiMap forwardedHeaders() {
-        MultiMap in = request.headers();
-        Set<String> skip = connectionTokens(in);
-        MultiMap out = MultiMap.caseInsensitiveMultiMap();
-        for (var header : in) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!skip.contains(name) && !name.equals("host") && !name.equals("expect")
-                    && !(tracing && TraceHeaders.isTraceContext(name))) {
-                out.add(header.getKey(), header.getValue());
-            }
-        }
-        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        if (client != null) {
-            String previous = in.get("X-Forwarded-For");
-            out.set("X-Forwarded-For", previous == null ? client : previous + ", " + client);
-        }
-        if (!out.contains("X-Forwarded-Proto")) {
-            out.set("X-Forwarded-Proto", request.scheme());
-        }
-        if (!out.contains("X-Forwarded-Host") && in.get(HttpHeaders.HOST) != null) {
-            out.set("X-Forwarded-Host", in.get(HttpHeaders.HOST));
-        }
-        out.set(RequestIds.HEADER, RequestIds.of(request));
-        return out;
-    }
-
-    private void copyResponseHeaders(MultiMap in) {
-        Set<String> skip = connectionTokens(in);
-        for (var header : in) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            // CORS and the request id are the gateway's to answer; a second copy would break browsers
-            if (skip.contains(name) || name.startsWith("access-control-") || name.equals("x-request-id")) {
-                continue;
-            }
-            response.headers().add(header.getKey(), header.getValue());
-        }
-    }
-
-    /** The hop-by-hop headers plus any header a {@code Connection} header names. */
-    private static Set<String> connectionTokens(MultiMap headers) {
-        Set<String> names = new HashSet<>(HOP_BY_HOP);
-        for (String value : headers.getAll(HttpHeaders.CONNECTION)) {
-            for (String token : value.split(",")) {
-                names.add(token.trim().toLowerCase(Locale.ROOT));
-            }
-        }
-        return names;
-    }
-
     private long contentLength() {
         String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         try {
@@ -408,11 +351,6 @@ final class ProxyExchange {
         }
     }
 
-    private static boolean declaresBody(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-                || (length != null && !length.trim().equals("0"));
-    }
 
     /** One try at the service, settled exactly once towards the breaker. */
     private final class Attempt {

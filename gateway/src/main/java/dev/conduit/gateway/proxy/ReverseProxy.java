@@ -31,6 +31,11 @@ public class ReverseProxy {
 
     /** {@code path} is the request path below {@code /api}, starting with '/'. */
     public void forward(RoutingContext ctx, Service service, String path) {
-        new ProxyExchange(vertx, config, downstreams.get(service), ctx, path, tracing).start();
+        new ProxyExchange(vertx, config, downstreams.get(service), ctx, service.pathPrefix() + path, tracing).start();
+    }
+
+    /** As {@link #forward}, for a route answered with a long-lived event stream (see {@link StreamExchange}). */
+    public void stream(RoutingContext ctx, Service service, String path) {
+        new StreamExchange(vertx, config, downstreams.get(service), ctx, service.pathPrefix() + path, tracing).start();
     }
 }

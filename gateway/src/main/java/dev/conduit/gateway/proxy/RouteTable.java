@@ -11,6 +11,7 @@ import static dev.conduit.gateway.proxy.AuthPolicy.OPTIONAL;
 import static dev.conduit.gateway.proxy.AuthPolicy.REQUIRED;
 import static dev.conduit.gateway.proxy.Service.COMMENT;
 import static dev.conduit.gateway.proxy.Service.POST;
+import static dev.conduit.gateway.proxy.Service.TRENDING;
 import static dev.conduit.gateway.proxy.Service.USER;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -57,7 +58,12 @@ public final class RouteTable {
             new ApiRoute(GET, "/articles/{slug}/comments", COMMENT, OPTIONAL, false),
             new ApiRoute(HttpMethod.POST, "/articles/{slug}/comments", COMMENT, REQUIRED, false),
             new ApiRoute(DELETE, "/articles/{slug}/comments/{id}", COMMENT, REQUIRED, false),
-            new ApiRoute(GET, "/tags", POST, OPTIONAL, false));
+            new ApiRoute(GET, "/tags", POST, OPTIONAL, false),
+            // extensions of the RealWorld contract (x-conduit-extension in the document)
+            new ApiRoute(GET, "/trending/articles", TRENDING, OPTIONAL, false),
+            new ApiRoute(GET, "/trending/tags", TRENDING, OPTIONAL, false),
+            ApiRoute.stream("/live/articles/{slug}/comments", COMMENT, OPTIONAL),
+            ApiRoute.stream("/live/feed", POST, REQUIRED));
 
     private RouteTable() {
     }

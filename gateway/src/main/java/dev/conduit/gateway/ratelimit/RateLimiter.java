@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The gateway's three rate limits: every request per client address, every authenticated request
  * per user, and registration/login per client address (tighter, against credential stuffing and
- * sign-up floods).
+ * sign-up floods); and the limits on open event streams, per client and in total.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -25,6 +25,9 @@ public class RateLimiter {
     private final Counter clientRefused;
     private final Counter userRefused;
     private final Counter authRefused;
+    private final StreamLimits streams;
+    private final Counter streamClientRefused;
+    private final Counter streamTotalRefused;
     private final Vertx vertx;
     private final long evictionTimer;
 
@@ -36,6 +39,12 @@ public class RateLimiter {
         this.clientRefused = refusals("client", meters);
         this.userRefused = refusals("user", meters);
         this.authRefused = refusals("auth", meters);
+        this.streams = new StreamLimits(config.streams().maxPerClient(), config.streams().maxOpen());
+        this.streamClientRefused = refusals("streams-client", meters);
+        this.streamTotalRefused = refusals("streams-total", meters);
+        Gauge.builder("conduit.gateway.streams.open", streams, StreamLimits::open)
+                .description("event streams (/api/live/*) open on this gateway instance")
+                .register(meters);
         this.vertx = vertx;
         Map.of("client", perClient, "user", perUser, "auth", authPerClient).forEach((name, buckets) ->
                 Gauge.builder("conduit.gateway.rate.limit.keys", buckets, TokenBuckets::size)
@@ -61,6 +70,18 @@ public class RateLimiter {
 
     public TokenBuckets.Decision authEndpoint(String address) {
         return counted(authPerClient.take(address), authRefused);
+    }
+
+    /**
+     * A place for one more event stream of {@code key} (the token's subject, else the client address);
+     * the caller releases its permit when the stream ends.
+     */
+    public StreamLimits.Decision openStream(String key) {
+        StreamLimits.Decision decision = streams.tryOpen(key);
+        if (!decision.allowed()) {
+            (decision.refusal() == StreamLimits.Refusal.CLIENT ? streamClientRefused : streamTotalRefused).increment();
+        }
+        return decision;
     }
 
     private static TokenBuckets.Decision counted(TokenBuckets.Decision decision, Counter refused) {

@@ -2,11 +2,13 @@ package dev.conduit.gateway.web;
 
 import dev.conduit.gateway.http.RequestIds;
 import dev.conduit.gateway.http.ErrorResponses;
+import dev.conduit.gateway.config.GatewayConfig;
 import dev.conduit.gateway.proxy.ApiRoute;
 import dev.conduit.gateway.proxy.AuthPolicy;
 import dev.conduit.gateway.proxy.ReverseProxy;
 import dev.conduit.gateway.proxy.RouteTable;
 import dev.conduit.gateway.ratelimit.RateLimiter;
+import dev.conduit.gateway.ratelimit.StreamLimits;
 import dev.conduit.gateway.ratelimit.TokenBuckets;
 import dev.conduit.gateway.security.EdgeAuthenticator;
 import io.opentelemetry.api.trace.Span;
@@ -29,7 +31,7 @@ import java.util.stream.Collectors;
 /**
  * The gateway's request pipeline for {@code /api/*}, in this order: request id and access log,
  * route lookup (404/405), per-client limit, login/registration limit, token check, per-user limit,
- * then the proxy. Every refusal happens before any service is called.
+ * open-stream limits (event-stream routes only), then the proxy. Every refusal happens before any service is called.
  *
  * <p>The route runs after Quarkus' CORS filter (so refusals carry CORS headers a browser needs to read
  * them) and before Quarkus' own body size check (order -2), which answers 413 without the error envelope.
@@ -44,17 +46,22 @@ public class GatewayRoutes {
 
     private static final String ROUTE = "conduit.route";
     private static final String FORWARDED = "conduit.forwarded";
+    /** The token's subject, once verified: the key of the per-user limits. */
+    private static final String SUBJECT = "conduit.subject";
     /** Where Quarkus' HTTP metrics look for a request's path template. */
     private static final String URI_TEMPLATE = "UrlPathTemplate";
 
     private final RateLimiter rateLimiter;
     private final EdgeAuthenticator authenticator;
     private final ReverseProxy proxy;
+    private final long streamRetryAfterSeconds;
 
-    public GatewayRoutes(RateLimiter rateLimiter, EdgeAuthenticator authenticator, ReverseProxy proxy) {
+    public GatewayRoutes(RateLimiter rateLimiter, EdgeAuthenticator authenticator, ReverseProxy proxy,
+                         GatewayConfig config) {
         this.rateLimiter = rateLimiter;
         this.authenticator = authenticator;
         this.proxy = proxy;
+        this.streamRetryAfterSeconds = Math.max(1, (long) Math.ceil(config.streams().retryAfter().toMillis() / 1000.0));
     }
 
     void install(@Observes Router router) {
@@ -63,6 +70,7 @@ public class GatewayRoutes {
                 .handler(this::resolve)
                 .handler(this::limitClient)
                 .handler(this::authenticate)
+                .handler(this::limitStreams)
                 .handler(this::forward)
                 .failureHandler(this::failed);
         // whatever nothing else (API, /q endpoints, Swagger UI) answered: the envelope, not an HTML page
@@ -145,6 +153,7 @@ public class GatewayRoutes {
 
     private void admit(RoutingContext ctx, ApiRoute route, EdgeAuthenticator.Result result) {
         if (result instanceof EdgeAuthenticator.Authenticated user) {
+            ctx.put(SUBJECT, user.subject());
             if (admitted(ctx, rateLimiter.user(user.subject()))) {
                 ctx.next();
             }
@@ -158,10 +167,41 @@ public class GatewayRoutes {
         }
     }
 
+    /**
+     * An event stream holds a connection here and at its service for as long as it lasts: at most
+     * {@code streams.max-per-client} per client (keyed as the rate limits key it: the user when the
+     * token is valid, else the address) and {@code streams.max-open} in all. Its place is given back
+     * when the exchange ends, whichever side ends it. Opening one also counted as a request above.
+     */
+    private void limitStreams(RoutingContext ctx) {
+        ApiRoute route = ctx.get(ROUTE);
+        if (!route.stream()) {
+            ctx.next();
+            return;
+        }
+        String subject = ctx.get(SUBJECT);
+        String key = subject != null ? "user:" + subject : "client:" + clientAddress(ctx.request());
+        StreamLimits.Decision decision = rateLimiter.openStream(key);
+        if (!decision.allowed()) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(streamRetryAfterSeconds));
+            ErrorResponses.send(ctx.request(), 429, decision.refusal() == StreamLimits.Refusal.CLIENT
+                    ? "too many open streams for this client, retry in " + streamRetryAfterSeconds + " s"
+                    : "too many open streams on the gateway, retry in " + streamRetryAfterSeconds + " s");
+            return;
+        }
+        StreamLimits.Permit permit = decision.permit();
+        ctx.addEndHandler(ended -> permit.release());
+        ctx.next();
+    }
+
     private void forward(RoutingContext ctx) {
         ApiRoute route = ctx.get(ROUTE);
         ctx.put(FORWARDED, true);
-        proxy.forward(ctx, route.service(), belowApi(ctx));
+        if (route.stream()) {
+            proxy.stream(ctx, route.service(), belowApi(ctx));
+        } else {
+            proxy.forward(ctx, route.service(), belowApi(ctx));
+        }
     }
 
     private void failed(RoutingContext ctx) {

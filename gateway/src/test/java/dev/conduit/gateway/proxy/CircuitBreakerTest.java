@@ -27,6 +27,21 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void holdsCallsWhileOpenWithoutTakingTheTrialSlot() {
+        assertFalse(breaker.holdsCalls());
+        calls(true, true, true);
+        assertTrue(breaker.holdsCalls());
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        // the delay is over: not held, and asking took nothing, so the trial call is still free
+        assertFalse(breaker.holdsCalls());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
+        assertTrue(breaker.tryAcquire());
+        assertTrue(breaker.holdsCalls(), "half-open with its trial out");
+        breaker.onSuccess();
+        assertFalse(breaker.holdsCalls());
+    }
+
+    @Test
     void staysClosedBelowTheMinimumNumberOfCalls() {
         calls(true, true);
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state());

@@ -21,7 +21,12 @@ class PublicContractTest {
 
     @Test
     void theDocumentSaysWhichOperationsNeedAToken() {
-        assertEquals(19, contract.tokenRequired().size(), contract.tokenRequired().toString());
+        // RealWorld's 19 and Conduit's extensions: trending articles and tags, the two live streams
+        assertEquals(23, contract.tokenRequired().size(), contract.tokenRequired().toString());
+        assertTrue(contract.tokenRequired().get(new PublicContract.Operation("GET", "/live/feed")));
+        assertFalse(contract.tokenRequired().get(new PublicContract.Operation("GET", "/live/articles/{slug}/comments")));
+        assertFalse(contract.tokenRequired().get(new PublicContract.Operation("GET", "/trending/articles")));
+        assertFalse(contract.tokenRequired().get(new PublicContract.Operation("GET", "/trending/tags")));
         assertTrue(contract.tokenRequired().get(new PublicContract.Operation("GET", "/articles/feed")));
         assertTrue(contract.tokenRequired().get(new PublicContract.Operation("DELETE", "/articles/{slug}/comments/{id}")));
         assertFalse(contract.tokenRequired().get(new PublicContract.Operation("GET", "/articles/{slug}")));

@@ -62,6 +62,15 @@ public class ArticleRepository implements ReactivePanacheMongoRepository<Article
                 .collect().first();
     }
 
+    /** The live articles among {@code ids} (list projection), in no particular order. */
+    public Uni<List<ArticleDocument>> liveByIds(List<ObjectId> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return mongoCollection().find(Filters.and(Filters.in("_id", ids), LIVE), new FindOptions().projection(LIST_ITEM))
+                .collect().asList();
+    }
+
     /** One page, newest first, and the total number of matches. */
     public record Page(List<ArticleDocument> articles, long total) {
     }

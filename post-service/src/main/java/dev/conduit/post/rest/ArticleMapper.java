@@ -14,6 +14,11 @@ final class ArticleMapper {
         return new ArticleResponse(article(view, true));
     }
 
+    /** One article as a list item shows it: without its body. */
+    static ArticleResponse toListItem(ArticleService.ArticleView view) {
+        return new ArticleResponse(article(view, false));
+    }
+
     static ArticleListResponse toResponse(ArticleService.PageView page) {
         return new ArticleListResponse(page.articles().stream().map(v -> article(v, false)).toList(), page.total());
     }

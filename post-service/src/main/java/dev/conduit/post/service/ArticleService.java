@@ -124,6 +124,19 @@ public class ArticleService {
                 : page(Filters.in("authorId", following), offset, limit, caller, following));
     }
 
+    /**
+     * A newly published article as it shows in the feed of {@code caller}, who follows its author
+     * (the live feed checked): empty when the article is gone or the id is no article's.
+     */
+    public Uni<Optional<ArticleView>> feedItem(String articleId, Caller caller) {
+        if (!ObjectId.isValid(articleId)) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return articles.findById(new ObjectId(articleId)).chain(article -> article == null || article.deleted
+                ? Uni.createFrom().item(Optional.<ArticleView>empty())
+                : views(List.of(article), caller, Set.of(article.authorId)).map(list -> Optional.of(list.get(0))));
+    }
+
     public Uni<ArticleView> get(String slug, Caller caller) {
         return find(slug).chain(article -> view(article, caller));
     }
@@ -287,6 +300,19 @@ public class ArticleService {
     @CacheResult(cacheName = POPULAR_TAGS)
     public Uni<List<String>> tags() {
         return articles.popularTags(popularTagCount);
+    }
+
+    /**
+     * For other services (trending-service hydrates its ranking): the live articles among
+     * {@code ids} as the caller sees them, in the order given; deleted and unknown ids are left out.
+     */
+    public Uni<PageView> byIds(List<ObjectId> ids, Caller caller) {
+        return articles.liveByIds(ids).chain(found -> {
+            Map<ObjectId, ArticleDocument> byId = new HashMap<>();
+            found.forEach(a -> byId.put(a.id, a));
+            List<ArticleDocument> ordered = ids.stream().distinct().map(byId::get).filter(Objects::nonNull).toList();
+            return views(ordered, caller, null).map(views -> new PageView(views, views.size()));
+        });
     }
 
     /** For other services: the article behind a slug, by id, or a 404. */

@@ -36,7 +36,8 @@ public class Callers {
                 () -> ApiException.unauthorized(INVALID_TOKEN)));
     }
 
-    private static Optional<Caller> toCaller(SecurityIdentity identity) {
+    /** The caller a verified identity names; empty for an anonymous one. */
+    public static Optional<Caller> toCaller(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
                 || jwt.getSubject() == null) {
             return Optional.empty();

@@ -1,0 +1,212 @@
+package dev.conduit.trending.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.events.EventEnvelope;
+import dev.conduit.events.comment.CommentAdded;
+import dev.conduit.events.comment.CommentDeleted;
+import dev.conduit.events.post.ArticleDeleted;
+import dev.conduit.events.post.ArticleFavorited;
+import dev.conduit.events.post.ArticlePublished;
+import dev.conduit.events.post.ArticleUnfavorited;
+import dev.conduit.events.post.ArticleUpdated;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Applies one event of {@code conduit.posts} or {@code conduit.comments} (both keyed by article id)
+ * to the article's window scores, and forwards the same changes per tag (re-keyed by tag) to
+ * {@link TagScoreProcessor}. An event is applied once: a post event only when its version is newer
+ * than the article's last applied one, a comment event only when newer than its comment's.
+ */
+final class ScoringProcessor implements Processor<String, String, String, TagDelta> {
+
+    private static final Logger LOG = Logger.getLogger(ScoringProcessor.class);
+    /** A score this close to zero is no score: the entry is removed rather than kept at 1e-16. */
+    static final double EPSILON = 1e-9;
+
+    private final Scoring scoring;
+    private final ObjectMapper json;
+    private final TrendingMetrics metrics;
+    private ProcessorContext<String, TagDelta> context;
+    private KeyValueStore<String, ArticleState> articles;
+    private KeyValueStore<String, Long> comments;
+    private WindowStore<String, Double> scores;
+    private Record<String, String> current;
+
+    ScoringProcessor(Scoring scoring, ObjectMapper json, TrendingMetrics metrics) {
+        this.scoring = scoring;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TagDelta> context) {
+        this.context = context;
+        this.articles = context.getStateStore(TrendingTopology.ARTICLE_STATE_STORE);
+        this.comments = context.getStateStore(TrendingTopology.COMMENT_VERSION_STORE);
+        this.scores = context.getStateStore(TrendingTopology.ARTICLE_SCORES_STORE);
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+        current = record;
+        EventEnvelope event;
+        String articleId;
+        try {
+            event = json.readValue(record.value(), EventEnvelope.class);
+            JsonNode id = event.data().get("articleId");
+            articleId = id != null && id.isTextual() ? id.asText() : null;
+        } catch (Exception e) {
+            LOG.warnf("skipping a record that is not an event envelope (key %s): %s", record.key(), e.getMessage());
+            metrics.ignored("invalid");
+            return;
+        }
+        if (articleId == null) {
+            metrics.ignored("invalid");
+            return;
+        }
+        long t = record.timestamp();
+        switch (event.type()) {
+            case ArticlePublished.TYPE, ArticleUpdated.TYPE, ArticleDeleted.TYPE, ArticleFavorited.TYPE, ArticleUnfavorited.TYPE ->
+                    applyPostEvent(articleId, event, t);
+            case CommentAdded.TYPE, CommentDeleted.TYPE -> applyCommentEvent(articleId, event, t);
+            default -> metrics.ignored("unknown-type");
+        }
+    }
+
+    private void applyPostEvent(String articleId, EventEnvelope event, long t) {
+        ArticleState state = stateOf(articleId);
+        if (event.aggregateVersion() <= state.version()) {
+            metrics.ignored(event.aggregateVersion() == state.version() ? "duplicate" : "stale");
+            return;
+        }
+        if (state.deleted()) {
+            articles.put(articleId, new ArticleState(event.aggregateVersion(), List.of(), true));
+            metrics.ignored("deleted");
+            return;
+        }
+        List<String> tags = state.tags();
+        switch (event.type()) {
+            case ArticlePublished.TYPE, ArticleUpdated.TYPE -> {
+                tags = tagsOf(event.data());
+                moveTags(articleId, state.tags(), tags);
+                if (ArticlePublished.TYPE.equals(event.type())) {
+                    add(articleId, tags, scoring.publication(), t);
+                }
+            }
+            case ArticleFavorited.TYPE -> add(articleId, tags, scoring.favorite(), t);
+            case ArticleUnfavorited.TYPE -> add(articleId, tags, -scoring.favorite(), t);
+            case ArticleDeleted.TYPE -> {
+                remove(articleId, tags);
+                articles.put(articleId, new ArticleState(event.aggregateVersion(), List.of(), true));
+                metrics.applied(event.type());
+                return;
+            }
+            default -> throw new IllegalStateException(event.type());
+        }
+        articles.put(articleId, new ArticleState(event.aggregateVersion(), tags, false));
+        metrics.applied(event.type());
+    }
+
+    private void applyCommentEvent(String articleId, EventEnvelope event, long t) {
+        String commentId = event.aggregateId();
+        Long applied = comments.get(commentId);
+        if (applied != null && event.aggregateVersion() <= applied) {
+            metrics.ignored(event.aggregateVersion() == applied ? "duplicate" : "stale");
+            return;
+        }
+        comments.put(commentId, event.aggregateVersion());
+        ArticleState state = stateOf(articleId);
+        if (state.deleted()) {
+            metrics.ignored("deleted");
+            return;
+        }
+        if (state == ArticleState.UNKNOWN) {
+            // the comment came before its article's first event (another topic): tags follow when that arrives
+            articles.put(articleId, state);
+        }
+        double weight = CommentAdded.TYPE.equals(event.type()) ? scoring.comment() : -scoring.comment();
+        add(articleId, state.tags(), weight, t);
+        metrics.applied(event.type());
+    }
+
+    private ArticleState stateOf(String articleId) {
+        ArticleState state = articles.get(articleId);
+        return state == null ? ArticleState.UNKNOWN : state;
+    }
+
+    /** {@code weight} into every window covering {@code t}, for the article and each of its tags. */
+    private void add(String articleId, List<String> tags, double weight, long t) {
+        for (long s = scoring.firstWindowStart(t); s <= scoring.lastWindowStart(t); s += scoring.advance().toMillis()) {
+            Double old = scores.fetch(articleId, s);
+            put(articleId, (old == null ? 0 : old) + weight, s);
+            for (String tag : tags) {
+                forward(tag, s, weight);
+            }
+        }
+    }
+
+    /** The article's scores now count for {@code now} instead of {@code before}. */
+    private void moveTags(String articleId, List<String> before, List<String> now) {
+        Set<String> removed = new LinkedHashSet<>(before);
+        now.forEach(removed::remove);
+        Set<String> added = new LinkedHashSet<>(now);
+        before.forEach(added::remove);
+        if (removed.isEmpty() && added.isEmpty()) {
+            return;
+        }
+        for (KeyValue<Long, Double> window : windowsOf(articleId)) {
+            removed.forEach(tag -> forward(tag, window.key, -window.value));
+            added.forEach(tag -> forward(tag, window.key, window.value));
+        }
+    }
+
+    /** The article leaves the ranking, and its tags lose what it gave them. */
+    private void remove(String articleId, List<String> tags) {
+        for (KeyValue<Long, Double> window : windowsOf(articleId)) {
+            tags.forEach(tag -> forward(tag, window.key, -window.value));
+            scores.put(articleId, null, window.key);
+        }
+    }
+
+    private List<KeyValue<Long, Double>> windowsOf(String articleId) {
+        List<KeyValue<Long, Double>> windows = new ArrayList<>();
+        try (WindowStoreIterator<Double> it = scores.fetch(articleId, 0L, Long.MAX_VALUE)) {
+            it.forEachRemaining(windows::add);
+        }
+        return windows;
+    }
+
+    private void put(String articleId, double score, long windowStart) {
+        scores.put(articleId, Math.abs(score) < EPSILON ? null : score, windowStart);
+    }
+
+    private void forward(String tag, long windowStart, double delta) {
+        context.forward(current.withKey(tag).withValue(new TagDelta(windowStart, delta)));
+    }
+
+    private List<String> tagsOf(JsonNode data) {
+        JsonNode list = data.get("tagList");
+        List<String> tags = new ArrayList<>();
+        if (list != null && list.isArray()) {
+            list.forEach(tag -> {
+                if (tag.isTextual() && !tag.asText().isBlank() && !tags.contains(tag.asText())) {
+                    tags.add(tag.asText());
+                }
+            });
+        }
+        return tags;
+    }
+}
