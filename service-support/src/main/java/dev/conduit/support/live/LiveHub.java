@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -380,7 +381,8 @@ public class LiveHub {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Only where streams were served: a service that never opened one does not make this bean to stop it. */
+    void stop(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
         endStreams();
         tails.values().forEach(LiveTail::stop);
         Thread hook = shutdownHook;
