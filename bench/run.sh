@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The benchmark of issue 12: builds the platform and the tool, starts the platform on free ports and
+# The benchmark of issues 12 and 15: builds the platform and the tool, starts the platform on free ports and
 # a fresh data dir, seeds it, measures, writes BENCHMARKS.md and stops the platform.
 #   bench/run.sh [--seconds 20] [--warmup 5] [--connections 64] [--threads 2] [--articles 200]
 #                [--comments 5] [--scenarios list,article,comments,create|none] [--direct]
 #                [--propagation 200] [--out FILE]
+#   bench/run.sh --trending [--events 200000] [--guarantees exactly_once_v2,at_least_once] [--live 200]
+#                [--out FILE]      (issue 15: trending-service's events/s and the live update delay;
+#                                   writes only the section "Trending and live updates" of BENCHMARKS.md)
 # BENCH_SKIP_BUILD=1 skips the build (reuses what is in the target folders); CONDUIT_SERVICE_JAVA_OPTS
 # changes the services' JVM options as it does for ./conduit.
 set -euo pipefail

@@ -21,9 +21,9 @@ import java.util.UUID;
  * The delay of a live update, end to end: from sending {@code POST /api/articles/{slug}/comments}
  * to the gateway until the comment arrives as an event on {@code GET /api/live/articles/{slug}/comments}
  * through the gateway (outbox relay, Kafka, the service's live reader, rendering, the gateway's
- * relay). One comment at a time, paced, on an otherwise idle platform. Not wired into {@link Main}
- * yet; run by itself against a running platform:
- * {@code java -cp <bench classpath> dev.conduit.bench.LiveDelay http://127.0.0.1:8080 200}.
+ * relay). One comment at a time, paced, on an otherwise idle platform. {@code bench/run.sh --trending}
+ * runs it on a platform of its own ({@link TrendingBench}); it also runs by itself against a running
+ * platform: {@code java -cp <bench classpath> dev.conduit.bench.LiveDelay http://127.0.0.1:8080 200}.
  */
 final class LiveDelay {
 

@@ -77,7 +77,11 @@ public final class Main {
     public static void main(String[] args) {
         Path home = Path.of(System.getProperty("conduit.home", ".")).toAbsolutePath().normalize();
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(Options.USAGE);
+            System.out.print(List.of(args).contains("--trending") ? TrendingBench.USAGE : Options.USAGE);
+            return;
+        }
+        if (List.of(args).contains("--trending")) {
+            trending(home, args);
             return;
         }
         Options options;
@@ -108,6 +112,38 @@ public final class Main {
         System.exit(0);
     }
 
+    /** {@code --trending}: issue 15's figures ({@link TrendingBench}), a section of BENCHMARKS.md. */
+    private static void trending(Path home, String[] args) {
+        TrendingBench.Options options;
+        try {
+            options = TrendingBench.Options.parse(List.of(args), home.resolve("BENCHMARKS.md"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.print(TrendingBench.USAGE);
+            System.exit(2);
+            return;
+        }
+        String command = System.getProperty("bench.command", "bench/run.sh " + String.join(" ", args)).strip();
+        try {
+            new TrendingBench(home, options, command).run();
+        } catch (LaunchException | IllegalStateException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(1);
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    /** The platform on a fresh data dir and free ports (a ./conduit running elsewhere does not matter), ./conduit's JVM options. */
+    static Platform.Settings freeSettings(Path home, Path data) {
+        Platform.Settings defaults = Platform.Settings.fromEnvironment(home, System::getenv);
+        return new Platform.Settings(home, data, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
+                Ports.free(), Ports.free(), Ports.free(), defaults.serviceJvmOpts(),
+                Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free());
+    }
+
     static boolean lifted(String value) {
         try {
             return value != null && Long.parseLong(value.trim()) >= LIFTED;
@@ -119,11 +155,7 @@ public final class Main {
     private void run() {
         Path data = home.resolve("bench").resolve("target").resolve("platform-data");
         deleteRecursively(data);
-        Platform.Settings defaults = Platform.Settings.fromEnvironment(home, System::getenv);
-        // free ports so that a ./conduit already running elsewhere does not matter; the JVM options ./conduit uses
-        Platform.Settings settings = new Platform.Settings(home, data, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Ports.free(), defaults.serviceJvmOpts(),
-                Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free());
+        Platform.Settings settings = freeSettings(home, data);
         Platform platform = new Platform(settings, out);
         Thread stopper = new Thread(platform::close, "bench-platform-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -240,7 +272,7 @@ public final class Main {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

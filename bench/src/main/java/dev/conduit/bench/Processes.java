@@ -119,7 +119,7 @@ final class Processes {
         return ticks * 1000.0 / clockTicksPerSecond;
     }
 
-    private static Optional<Sample> sample(long pid) {
+    static Optional<Sample> sample(long pid) {
         Path dir = Path.of("/proc", String.valueOf(pid));
         try {
             String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);

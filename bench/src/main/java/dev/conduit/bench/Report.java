@@ -135,7 +135,15 @@ final class Report {
 
     void write(Path file) {
         try {
-            Files.writeString(file, markdown());
+            // issue 15's section (bench/run.sh --trending) stays as it was
+            String text = markdown();
+            if (Files.isRegularFile(file)) {
+                String kept = TrendingBench.section(Files.readString(file)).orElse(null);
+                if (kept != null) {
+                    text = TrendingBench.withSection(text, kept);
+                }
+            }
+            Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
