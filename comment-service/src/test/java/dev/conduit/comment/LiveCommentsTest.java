@@ -158,6 +158,43 @@ class LiveCommentsTest {
         }
     }
 
+    /**
+     * Not a timed test: prints the delay from sending a comment to its event on the stream, through
+     * the outbox relay, the broker and the live reader (no gateway), one paced comment at a time.
+     */
+    @Test
+    void printsTheDelayFromAWriteToItsEvent() throws Exception {
+        User anna = user();
+        String slug = unique("live-delay");
+        publishedArticle(slug, anna.id());
+        int warmUp = 10;
+        int samples = 50;
+        List<Double> millis = new ArrayList<>();
+        List<Double> answered = new ArrayList<>();
+        try (SseClient client = stream(slug, Map.of())) {
+            for (int i = 0; i < warmUp + samples; i++) {
+                long start = System.nanoTime();
+                long id = commentId(anna, slug, "delay " + i);
+                if (i >= warmUp) {
+                    answered.add((System.nanoTime() - start) / 1e6);
+                }
+                Event event = client.take(1, EVENT_WAIT).get(0);
+                long arrived = System.nanoTime();
+                assertEquals(id, data(event).at("/comment/id").asLong());
+                if (i >= warmUp) {
+                    millis.add((arrived - start) / 1e6);
+                }
+                Thread.sleep(50); // paced: one comment's delay is not queued behind another's
+            }
+        }
+        Collections.sort(millis);
+        Collections.sort(answered);
+        System.out.printf(java.util.Locale.ROOT, "live comment delay (POST sent -> SSE event, no gateway, %d samples): p50 %.1f ms,"
+                        + " p99 %.1f ms, max %.1f ms; the POST's own answer: p50 %.1f ms, p99 %.1f ms%n", samples,
+                millis.get(samples / 2 - 1), millis.get((int) Math.ceil(0.99 * samples) - 1), millis.get(samples - 1),
+                answered.get(samples / 2 - 1), answered.get((int) Math.ceil(0.99 * samples) - 1));
+    }
+
     @Test
     void keepAliveCommentsFlowWhileNothingHappens() {
         User anna = user();

@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,7 +29,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live updates of this instance: one {@link LiveTail} per topic (started by the first stream that
@@ -59,6 +63,7 @@ public class LiveHub {
     private final Map<String, LiveTail> tails = new ConcurrentHashMap<>();
     private final Set<LiveSubscription> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slots = new AtomicInteger();
+    private final AtomicLong resumes = new AtomicLong();
     private final AtomicInteger openGauge;
     private volatile Thread shutdownHook;
 
@@ -208,7 +213,9 @@ public class LiveHub {
             return new Replay(start, List.of(), false);
         }
         Map<String, Object> settings = new HashMap<>(consumerConfig);
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, consumerConfig.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-resume");
+        // one client id per consumer: the client's metrics and MBeans are registered by it
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, consumerConfig.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-" + topic
+                + "-resume-" + resumes.incrementAndGet());
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new StringDeserializer())) {
             if (!ahead.isEmpty()) {
@@ -233,7 +240,7 @@ public class LiveHub {
             for (TopicPartition partition : behind) {
                 consumer.seek(partition, start[partition.partition()]);
             }
-            List<LiveRecord> records = new ArrayList<>();
+            Map<Integer, ArrayDeque<Timed>> byPartition = new HashMap<>();
             long deadline = System.nanoTime() + config.startTimeout().toNanos();
             while (behind.stream().anyMatch(tp -> consumer.position(tp) < end[tp.partition()])) {
                 if (System.nanoTime() > deadline) {
@@ -244,19 +251,47 @@ public class LiveHub {
                         LiveRecord live = new LiveRecord(record.partition(), record.offset(), record.key(),
                                 LiveTail.type(record), record.value(), null);
                         if (stream.accepts(live)) {
-                            records.add(live);
+                            byPartition.computeIfAbsent(record.partition(), p -> new ArrayDeque<>())
+                                    .add(new Timed(record.timestamp(), live));
                         }
                     }
                 }
             }
-            return new Replay(start, records, false);
+            return new Replay(start, interleave(byPartition.values()), false);
+        }
+    }
+
+    record Timed(long timestamp, LiveRecord record) {
+    }
+
+    /**
+     * The records read back in the order they were written, as near as the topic tells: each
+     * partition in its own order (which the cursor needs), partitions interleaved by record time.
+     */
+    static List<LiveRecord> interleave(Collection<ArrayDeque<Timed>> partitions) {
+        List<LiveRecord> ordered = new ArrayList<>();
+        List<ArrayDeque<Timed>> left = new ArrayList<>(partitions);
+        while (true) {
+            ArrayDeque<Timed> earliest = null;
+            for (ArrayDeque<Timed> partition : left) {
+                if (!partition.isEmpty() && (earliest == null || partition.peek().timestamp() < earliest.peek().timestamp())) {
+                    earliest = partition;
+                }
+            }
+            if (earliest == null) {
+                return ordered;
+            }
+            ordered.add(earliest.poll().record());
         }
     }
 
     private synchronized LiveTail tail(String topic) {
         LiveTail tail = tails.get(topic);
         if (tail == null || tail.dead()) {
-            tail = new LiveTail(topic, consumerConfig);
+            Map<String, Object> settings = new HashMap<>(consumerConfig);
+            settings.put(ConsumerConfig.CLIENT_ID_CONFIG, consumerConfig.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-" + topic
+                    + "-" + tails.size());
+            tail = new LiveTail(topic, settings);
             tails.put(topic, tail);
             tail.start();
         }
@@ -346,7 +381,8 @@ public class LiveHub {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Only where streams were served: a service that never opened one does not make this bean to stop it. */
+    void stop(@Observes(notifyObserver = Reception.IF_EXISTS) ShutdownEvent event) {
         endStreams();
         tails.values().forEach(LiveTail::stop);
         Thread hook = shutdownHook;
