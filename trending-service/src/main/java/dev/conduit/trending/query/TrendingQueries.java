@@ -2,10 +2,12 @@ package dev.conduit.trending.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.trending.client.OutgoingCalls;
 import dev.conduit.trending.config.TrendingConfig;
 import dev.conduit.trending.rest.ApiException;
 import dev.conduit.trending.stream.Scoring;
 import dev.conduit.trending.stream.TrendingTopology;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -64,9 +66,11 @@ public class TrendingQueries {
     private final ObjectMapper json;
     private final HostInfo self;
     private final HttpClient http;
+    private final OutgoingCalls calls;
 
-    public TrendingQueries(KafkaStreams streams, TrendingConfig config, ObjectMapper json,
+    public TrendingQueries(KafkaStreams streams, TrendingConfig config, ObjectMapper json, OutgoingCalls calls,
                            @ConfigProperty(name = "quarkus.kafka-streams.application-server") String applicationServer) {
+        this.calls = calls;
         this.streams = streams;
         this.scoring = Scoring.of(config);
         this.config = config;
@@ -89,8 +93,15 @@ public class TrendingQueries {
         for (HostInfo other : otherHosts(kind)) {
             URI uri = URI.create("http://" + other.host() + ":" + other.port() + "/internal/trending/" + kind.path
                     + "?limit=" + limit + "&window=" + window);
-            asked.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()));
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).GET();
+            Span span = calls.start("GET /internal/trending/" + kind.path, uri, request);
+            asked.add(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+                if (failure != null) {
+                    OutgoingCalls.failed(span, failure);
+                } else {
+                    OutgoingCalls.answered(span, response.statusCode());
+                }
+            }));
         }
         for (CompletableFuture<HttpResponse<String>> answer : asked) {
             try {
