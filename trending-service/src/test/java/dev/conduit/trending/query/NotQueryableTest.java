@@ -79,6 +79,10 @@ class NotQueryableTest {
                 return Duration.ofSeconds(1);
             }
 
+            public Duration rankingCache() {
+                return Duration.ofMillis(200);
+            }
+
             public int retryAfterSeconds() {
                 return 7;
             }
