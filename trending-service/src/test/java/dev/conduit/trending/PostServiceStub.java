@@ -18,13 +18,15 @@ import java.util.concurrent.Executors;
 /**
  * A stand-in for post-service's {@code GET /internal/articles?ids=}: each id becomes an article
  * whose slug is the id, {@code favorited} says whether a token came along and {@code author.bio}
- * echoes it. While the system property {@value #DOWN} is {@code true} it answers 500. State lives in
+ * echoes it. While the system property {@value #DOWN} is {@code true} it answers 500. It remembers
+ * the trace headers of each request that had an {@code X-Request-Id} ({@link #lastHeader}). State lives in
  * system properties because Quarkus may load this class in more than one class loader.
  */
 final class PostServiceStub {
 
     static final String DOWN = "conduit.test.trending.post-stub.down";
     private static final String PORT = "conduit.test.trending.post-stub.port";
+    private static final String SEEN = "conduit.test.trending.post-stub.seen.";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PostServiceStub() {
@@ -49,7 +51,21 @@ final class PostServiceStub {
         return "http://127.0.0.1:" + System.getProperty(PORT);
     }
 
+    /** The {@code traceparent} and {@code X-Request-Id} of the last request whose request id was {@code requestId}. */
+    static String lastHeader(String requestId, String name) {
+        return System.getProperty(SEEN + requestId + "." + name);
+    }
+
     private static void articles(HttpExchange exchange) throws IOException {
+        String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
+        if (requestId != null) {
+            for (String name : List.of("traceparent", "X-Request-Id")) {
+                List<String> values = exchange.getRequestHeaders().get(name);
+                if (values != null) {
+                    System.setProperty(SEEN + requestId + "." + name, String.join("|", values));
+                }
+            }
+        }
         if (Boolean.getBoolean(DOWN)) {
             reply(exchange, 500, Map.of("errors", Map.of("body", List.of("down"))));
             return;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.trending.config.TrendingConfig;
 import dev.conduit.trending.rest.ApiException;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * post-service's article views by id ({@code GET /internal/articles?ids=}), with the caller's token
  * so that {@code favorited} and {@code author.following} are theirs. post-service away or failing:
- * 503 in the envelope; its 401 (a bad token) stays a 401.
+ * 503 in the envelope; its 401 (a bad token) stays a 401. The call is traced and carries the
+ * request id ({@link OutgoingCalls}).
  */
 @ApplicationScoped
 public class PostServiceClient {
@@ -28,32 +30,38 @@ public class PostServiceClient {
     private final TrendingConfig config;
     private final ObjectMapper json;
     private final HttpClient http;
+    private final OutgoingCalls calls;
 
-    public PostServiceClient(TrendingConfig config, ObjectMapper json) {
+    public PostServiceClient(TrendingConfig config, ObjectMapper json, OutgoingCalls calls) {
         this.config = config;
         this.json = json;
+        this.calls = calls;
         this.http = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
     }
 
     /** The article views of {@code ids}, in their order (deleted ones left out). */
     public JsonNode articles(List<String> ids, String authorization) {
         String base = config.postServiceUrl().replaceAll("/+$", "");
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/internal/articles?ids="
-                        + URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8)))
+        URI uri = URI.create(base + "/internal/articles?ids=" + URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout()).header("Accept", "application/json").GET();
         if (authorization != null && !authorization.isBlank()) {
             request.header("Authorization", authorization);
         }
+        Span span = calls.start("GET /internal/articles", uri, request);
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
+            OutgoingCalls.failed(span, e);
             Thread.currentThread().interrupt();
             throw unavailable();
         } catch (Exception e) {
+            OutgoingCalls.failed(span, e);
             LOG.warnf("post-service did not answer: %s", e.toString());
             throw unavailable();
         }
+        OutgoingCalls.answered(span, response.statusCode());
         if (response.statusCode() == 401) {
             throw new ApiException(401, "token is missing, invalid or expired");
         }

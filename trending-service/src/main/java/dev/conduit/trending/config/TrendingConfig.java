@@ -27,6 +27,13 @@ public interface TrendingConfig {
     @WithDefault("2s")
     Duration requestTimeout();
 
+    /**
+     * How long this instance's top list of a window is reused before the store is scanned again
+     * (about a commit interval: the stores change only at commits); 0 scans per request.
+     */
+    @WithDefault("200ms")
+    Duration rankingCache();
+
     /** What a 503 asks the client to wait, while the stores are not queryable. */
     @WithDefault("5")
     int retryAfterSeconds();

@@ -2,10 +2,12 @@ package dev.conduit.trending.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.trending.client.OutgoingCalls;
 import dev.conduit.trending.config.TrendingConfig;
 import dev.conduit.trending.rest.ApiException;
 import dev.conduit.trending.stream.Scoring;
 import dev.conduit.trending.stream.TrendingTopology;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -45,6 +47,9 @@ public class TrendingQueries {
     public record Ranking(List<Ranked> entries, boolean partial) {
     }
 
+    /** No ranking is deeper than this. */
+    public static final int MAX_DEPTH = 100;
+
     public enum Kind {
         ARTICLES(TrendingTopology.ARTICLE_SCORES_STORE, "articles"),
         TAGS(TrendingTopology.TAG_SCORES_STORE, "tags");
@@ -64,9 +69,13 @@ public class TrendingQueries {
     private final ObjectMapper json;
     private final HostInfo self;
     private final HttpClient http;
+    private final OutgoingCalls calls;
+    private final RankingCache cache;
 
-    public TrendingQueries(KafkaStreams streams, TrendingConfig config, ObjectMapper json,
+    public TrendingQueries(KafkaStreams streams, TrendingConfig config, ObjectMapper json, OutgoingCalls calls,
                            @ConfigProperty(name = "quarkus.kafka-streams.application-server") String applicationServer) {
+        this.calls = calls;
+        this.cache = new RankingCache(config.rankingCache(), System::nanoTime);
         this.streams = streams;
         this.scoring = Scoring.of(config);
         this.config = config;
@@ -89,8 +98,15 @@ public class TrendingQueries {
         for (HostInfo other : otherHosts(kind)) {
             URI uri = URI.create("http://" + other.host() + ":" + other.port() + "/internal/trending/" + kind.path
                     + "?limit=" + limit + "&window=" + window);
-            asked.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()));
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).GET();
+            Span span = calls.start("GET /internal/trending/" + kind.path, uri, request);
+            asked.add(http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+                if (failure != null) {
+                    OutgoingCalls.failed(span, failure);
+                } else {
+                    OutgoingCalls.answered(span, response.statusCode());
+                }
+            }));
         }
         for (CompletableFuture<HttpResponse<String>> answer : asked) {
             try {
@@ -113,18 +129,24 @@ public class TrendingQueries {
         return new Ranking(byKey.values().stream().sorted(LocalRanking.ORDER).limit(limit).toList(), partial);
     }
 
-    /** This instance's part of a ranking, for another instance's scatter-gather. */
+    /**
+     * This instance's part of a ranking, for another instance's scatter-gather: the top
+     * {@link #MAX_DEPTH} of the window, computed at most once per {@code ranking-cache} duration.
+     */
     public List<Ranked> local(Kind kind, long window, int limit) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw notQueryable();
         }
-        try {
-            ReadOnlyWindowStore<String, Double> store = streams.store(
-                    StoreQueryParameters.fromNameAndType(kind.store, QueryableStoreTypes.windowStore()));
-            return LocalRanking.top(store, window, limit);
-        } catch (InvalidStateStoreException e) {
-            throw notQueryable();
-        }
+        List<Ranked> top = cache.get(kind.store, window, () -> {
+            try {
+                ReadOnlyWindowStore<String, Double> store = streams.store(
+                        StoreQueryParameters.fromNameAndType(kind.store, QueryableStoreTypes.windowStore()));
+                return LocalRanking.top(store, window, MAX_DEPTH);
+            } catch (InvalidStateStoreException e) {
+                throw notQueryable();
+            }
+        });
+        return top.size() <= limit ? top : top.subList(0, limit);
     }
 
     private List<HostInfo> otherHosts(Kind kind) {

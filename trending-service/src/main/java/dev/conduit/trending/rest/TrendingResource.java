@@ -30,7 +30,7 @@ import java.util.Map;
 public class TrendingResource {
 
     /** The ranking is never deeper than this: {@code offset + limit} of articles stays within it. */
-    static final int MAX_DEPTH = 100;
+    static final int MAX_DEPTH = TrendingQueries.MAX_DEPTH;
     static final String PARTIAL = "X-Conduit-Partial";
 
     private final TrendingQueries queries;

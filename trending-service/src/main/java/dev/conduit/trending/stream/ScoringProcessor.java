@@ -28,7 +28,8 @@ import java.util.Set;
  * Applies one event of {@code conduit.posts} or {@code conduit.comments} (both keyed by article id)
  * to the article's window scores, and forwards the same changes per tag (re-keyed by tag) to
  * {@link TagScoreProcessor}. An event is applied once: a post event only when its version is newer
- * than the article's last applied one, a comment event only when newer than its comment's.
+ * than the article's last applied one, a comment event only when newer than its comment's (kept for
+ * the scores' retention; a comment event older than that is ignored as {@code expired}).
  */
 final class ScoringProcessor implements Processor<String, String, String, TagDelta> {
 
@@ -41,7 +42,7 @@ final class ScoringProcessor implements Processor<String, String, String, TagDel
     private final TrendingMetrics metrics;
     private ProcessorContext<String, TagDelta> context;
     private KeyValueStore<String, ArticleState> articles;
-    private KeyValueStore<String, Long> comments;
+    private WindowStore<String, Long> comments;
     private WindowStore<String, Double> scores;
     private Record<String, String> current;
 
@@ -122,12 +123,18 @@ final class ScoringProcessor implements Processor<String, String, String, TagDel
 
     private void applyCommentEvent(String articleId, EventEnvelope event, long t) {
         String commentId = event.aggregateId();
-        Long applied = comments.get(commentId);
+        if (t < context.currentStreamTimeMs() - scoring.retention().toMillis()) {
+            // older than any window still kept: its version may be forgotten already, and it could
+            // change no window that is served; applying it could only count a replay twice
+            metrics.ignored("expired");
+            return;
+        }
+        Long applied = appliedVersion(commentId);
         if (applied != null && event.aggregateVersion() <= applied) {
             metrics.ignored(event.aggregateVersion() == applied ? "duplicate" : "stale");
             return;
         }
-        comments.put(commentId, event.aggregateVersion());
+        comments.put(commentId, event.aggregateVersion(), t);
         ArticleState state = stateOf(articleId);
         if (state.deleted()) {
             metrics.ignored("deleted");
@@ -140,6 +147,20 @@ final class ScoringProcessor implements Processor<String, String, String, TagDel
         double weight = CommentAdded.TYPE.equals(event.type()) ? scoring.comment() : -scoring.comment();
         add(articleId, state.tags(), weight, t);
         metrics.applied(event.type());
+    }
+
+    /** The highest version of the comment applied within the retention, or null. */
+    private Long appliedVersion(String commentId) {
+        Long applied = null;
+        try (WindowStoreIterator<Long> it = comments.fetch(commentId, 0L, Long.MAX_VALUE)) {
+            while (it.hasNext()) {
+                Long version = it.next().value;
+                if (version != null && (applied == null || version > applied)) {
+                    applied = version;
+                }
+            }
+        }
+        return applied;
     }
 
     private ArticleState stateOf(String articleId) {

@@ -16,6 +16,9 @@ public interface TrendingMetrics {
     /** An event changed the scores (or the article's tags). */
     void applied(String type);
 
-    /** An event was left out: {@code duplicate}, {@code stale}, {@code deleted} (its article is gone), {@code invalid}. */
+    /**
+     * An event was left out: {@code duplicate}, {@code stale}, {@code deleted} (its article is gone),
+     * {@code expired} (a comment event older than the scores' retention), {@code invalid}.
+     */
     void ignored(String reason);
 }

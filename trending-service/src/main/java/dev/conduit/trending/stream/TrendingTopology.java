@@ -11,6 +11,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Duration;
+
 /**
  * The trending topology: both topics (keyed by article id) into {@link ScoringProcessor}, its tag
  * changes re-keyed by tag through the repartition topic {@code conduit-trending-tag-deltas-repartition}
@@ -22,7 +24,12 @@ public final class TrendingTopology {
 
     public static final String APPLICATION_ID = "conduit-trending";
     public static final String ARTICLE_STATE_STORE = "trending-article-state";
-    public static final String COMMENT_VERSION_STORE = "trending-comment-versions";
+    /**
+     * Per comment, the last applied version at the event time it was applied at, kept for the
+     * scores' retention (a window store, so whole segments expire). A new name, not the former
+     * key-value store's {@code trending-comment-versions}: its changelog is in another format.
+     */
+    public static final String COMMENT_VERSION_STORE = "trending-comment-seen";
     public static final String ARTICLE_SCORES_STORE = "trending-article-scores";
     public static final String TAG_SCORES_STORE = "trending-tag-scores";
     static final String TAG_DELTAS = "tag-deltas";
@@ -44,8 +51,9 @@ public final class TrendingTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ARTICLE_STATE_STORE),
                 Serdes.String(), stateSerde));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMENT_VERSION_STORE),
-                Serdes.String(), Serdes.Long()));
+        // an entry only has to outlive the windows its event could still change: the scores' retention
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(COMMENT_VERSION_STORE,
+                scoring.retention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ARTICLE_SCORES_STORE,
                 scoring.retention(), scoring.window(), false), Serdes.String(), Serdes.Double()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TAG_SCORES_STORE,

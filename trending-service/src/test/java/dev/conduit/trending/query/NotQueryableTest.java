@@ -1,11 +1,13 @@
 package dev.conduit.trending.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.trending.client.OutgoingCalls;
 import dev.conduit.trending.config.TrendingConfig;
 import dev.conduit.trending.rest.ApiException;
 import dev.conduit.trending.stream.Scoring;
 import dev.conduit.trending.stream.TrendingMetrics;
 import dev.conduit.trending.stream.TrendingTopology;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,8 @@ class NotQueryableTest {
         ObjectMapper json = new ObjectMapper().findAndRegisterModules();
         TrendingConfig config = config();
         try (KafkaStreams created = new KafkaStreams(TrendingTopology.build(Scoring.of(config), json, TrendingMetrics.NONE), props)) {
-            TrendingQueries queries = new TrendingQueries(created, config, json, "localhost:8084");
+            TrendingQueries queries = new TrendingQueries(created, config, json,
+                    new OutgoingCalls(OpenTelemetry.noop()), "localhost:8084");
             for (TrendingQueries.Kind kind : TrendingQueries.Kind.values()) {
                 ApiException e = assertThrows(ApiException.class, () -> queries.top(kind, 10));
                 assertEquals(503, e.status());
@@ -74,6 +77,10 @@ class NotQueryableTest {
 
             public Duration requestTimeout() {
                 return Duration.ofSeconds(1);
+            }
+
+            public Duration rankingCache() {
+                return Duration.ofMillis(200);
             }
 
             public int retryAfterSeconds() {
