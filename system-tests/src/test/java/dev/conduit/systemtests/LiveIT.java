@@ -46,6 +46,11 @@ class LiveIT {
 
     private static final Duration EVENT_WITHIN = Duration.ofSeconds(15);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(90);
+    /**
+     * The client's reconnection time, an {@code EventSource}'s {@code retry} (browsers wait a few
+     * seconds): comments acknowledged meanwhile must come from the resume's read-back.
+     */
+    private static final Duration RETRY = Duration.ofSeconds(1);
     /** Pause between two comments of the writer. */
     private static final Duration WRITE_PACE = Duration.ofMillis(50);
 
@@ -166,6 +171,7 @@ class LiveIT {
         long killedAt;
         double firstEventAfter;
         int reconnects = 0;
+        int attempts = 0;
         int receivedAtKill;
         List<Long> acceptedAtReopen = List.of();
         try {
@@ -203,9 +209,11 @@ class LiveIT {
             long resumedAt = -1;
             while (resumedAt < 0) {
                 assertTrue(System.nanoTime() < giveUp, "no resumed stream with an event within " + BACK_WITHIN);
+                // as an EventSource: wait the reconnection time, then try again with the last event id
+                LockSupport.parkNanos(RETRY.toNanos());
+                attempts++;
                 stream = tryOpen(path, user.token(), lastEventId);
                 if (stream == null) {
-                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
                     continue;
                 }
                 reconnects++;
@@ -253,9 +261,9 @@ class LiveIT {
         long caughtUp = received.subList(receivedAtKill, received.size()).stream().filter(beforeReopen::contains).count();
         System.out.println();
         System.out.printf(Locale.ROOT, "live: SIGKILL of %s under a comment writer: resumed stream's first event %.2f s after the kill"
-                        + " (%d reconnect(s)); comments acknowledged %d, received %d (%d of them acknowledged before the reconnect and"
+                        + " (%d attempt(s) %d ms apart, %d stream(s) opened); comments acknowledged %d, received %d (%d of them acknowledged before the reconnect and"
                         + " not received before the stream ended), answered 5xx or no answer %d%n",
-                part, firstEventAfter, reconnects, accepted.size(), received.size(), caughtUp, writer.refused.get());
+                part, firstEventAfter, attempts, RETRY.toMillis(), reconnects, accepted.size(), received.size(), caughtUp, writer.refused.get());
         System.out.println();
 
         assertEquals(List.of(), writer.violations, "answers to the writer other than 2xx/5xx");
