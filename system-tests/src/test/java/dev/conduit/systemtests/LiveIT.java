@@ -167,6 +167,12 @@ class LiveIT {
         List<Long> received = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         SseClient stream = openWhenReady(path, user.token(), null);
+        // a second client that comes back only after the writer is done (a laptop waking up): what was written while it was
+        // away, before and after the kill, comes from the restarted platform's read-back from its Last-Event-ID
+        SseClient late = open(path, user.token(), null);
+        assertEquals(200, late.status());
+        List<Long> lateReceived = new ArrayList<>();
+        String lateLastEventId = null;
         String lastEventId = null;
         long killedAt;
         double firstEventAfter;
@@ -182,6 +188,12 @@ class LiveIT {
                 assertNotNull(event, "no event within " + EVENT_WITHIN + " before the kill; received " + received);
                 lastEventId = collect(event, received, unexpected, lastEventId);
             }
+            while (lateReceived.size() < 5) {
+                SseClient.Event event = late.next(EVENT_WITHIN);
+                assertNotNull(event, "no event within " + EVENT_WITHIN + " on the late client; received " + lateReceived);
+                lateLastEventId = collect(event, lateReceived, unexpected, lateLastEventId);
+            }
+            late.close();
             ProcessHandle victim = platform.process(part).orElseThrow(() -> new AssertionError(part + " is not running"));
             assertTrue(victim.destroyForcibly(), "SIGKILL to " + part);
             await().atMost(Duration.ofSeconds(10)).until(() -> !victim.isAlive());
@@ -253,6 +265,26 @@ class LiveIT {
             }
         }
 
+        // the late client comes back with the last event id it had before the kill
+        int lateBefore = lateReceived.size();
+        AtomicReference<SseClient> lateStream = new AtomicReference<>();
+        String lateFrom = lateLastEventId;
+        await().atMost(Duration.ofSeconds(30)).pollInterval(RETRY).until(() -> {
+            lateStream.set(tryOpen(path, user.token(), lateFrom));
+            return lateStream.get() != null;
+        });
+        try (SseClient back = lateStream.get()) {
+            long allBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!new HashSet<>(lateReceived).containsAll(writer.accepted)) {
+                assertTrue(System.nanoTime() < allBy, "the late client did not get every acknowledged comment within 30 s: "
+                        + missing(writer.accepted, lateReceived));
+                SseClient.Event event = back.next(Duration.ofSeconds(1));
+                if (event != null) {
+                    lateLastEventId = collect(event, lateReceived, unexpected, lateLastEventId);
+                }
+            }
+        }
+
         List<Long> accepted = List.copyOf(writer.accepted);
         Set<Long> stored = commentIds(slug);
         // acknowledged before the stream was opened again, yet not received on the old one: the resume's read-back (or the live
@@ -262,8 +294,9 @@ class LiveIT {
         System.out.println();
         System.out.printf(Locale.ROOT, "live: SIGKILL of %s under a comment writer: resumed stream's first event %.2f s after the kill"
                         + " (%d attempt(s) %d ms apart, %d stream(s) opened); comments acknowledged %d, received %d (%d of them acknowledged before the reconnect and"
-                        + " not received before the stream ended), answered 5xx or no answer %d%n",
-                part, firstEventAfter, attempts, RETRY.toMillis(), reconnects, accepted.size(), received.size(), caughtUp, writer.refused.get());
+                        + " not received before the stream ended), answered 5xx or no answer %d; a client back after the writer"
+                        + " stopped got %d read back%n",
+                part, firstEventAfter, attempts, RETRY.toMillis(), reconnects, accepted.size(), received.size(), caughtUp, writer.refused.get(), lateReceived.size() - lateBefore);
         System.out.println();
 
         assertEquals(List.of(), writer.violations, "answers to the writer other than 2xx/5xx");
@@ -271,6 +304,10 @@ class LiveIT {
         assertEquals(received.size(), new HashSet<>(received).size(), "duplicates in " + received);
         // in order: the acknowledged ones, in the order they were acknowledged
         assertEquals(accepted, received.stream().filter(new HashSet<>(accepted)::contains).toList());
+        // the late client likewise, and it had (at least) everything written from the kill on read back for it
+        assertEquals(lateReceived.size(), new HashSet<>(lateReceived).size(), "duplicates on the late client: " + lateReceived);
+        assertEquals(accepted, lateReceived.stream().filter(new HashSet<>(accepted)::contains).toList(), "the late client");
+        assertEquals(received, lateReceived, "both clients saw the same stream");
         // anything beyond them is a comment written whose answer the kill cut off: stored all the same
         List<Long> extra = received.stream().filter(id -> !accepted.contains(id)).toList();
         assertTrue(stored.containsAll(extra), "received comments that are not stored: " + extra);
