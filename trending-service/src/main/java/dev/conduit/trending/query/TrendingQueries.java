@@ -142,7 +142,7 @@ public class TrendingQueries {
             try {
                 ReadOnlyWindowStore<String, Double> store = streams.store(
                         StoreQueryParameters.fromNameAndType(kind.store, QueryableStoreTypes.windowStore()));
-                return LocalRanking.top(store, window, MAX_DEPTH);
+                return LocalRanking.top(store, scoring, window, MAX_DEPTH);
             } catch (InvalidStateStoreException e) {
                 throw notQueryable();
             }
