@@ -164,8 +164,8 @@ public class TrendingQueries {
                     StoreQueryParameters.fromNameAndType(kind.store, QueryableStoreTypes.windowStore()));
             List<Ranked> found = new ArrayList<>();
             for (String key : keys) {
-                Double score = store.fetch(key, window);
-                if (score != null) {
+                double score = LocalRanking.score(store, scoring, key, window);
+                if (score != 0) {
                     found.add(new Ranked(key, score));
                 }
             }
