@@ -26,7 +26,7 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
   echo "building the platform and the benchmark ..."
   # with the class-data archives ./conduit's build makes, so the start is timed as ./conduit starts
   ./mvnw -B -q -ntp -DskipTests -Dquarkus.package.jar.appcds.enabled=true package \
-    -pl local-stack,user-service,post-service,comment-service,gateway,bench -am
+    -pl local-stack,user-service,post-service,comment-service,gateway,trending-service,bench -am
 fi
 [ -f bench/target/bench.classpath ] || { echo "bench: not built; run without BENCH_SKIP_BUILD" >&2; exit 1; }
 

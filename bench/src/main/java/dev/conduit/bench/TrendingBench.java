@@ -187,7 +187,7 @@ final class TrendingBench {
                     from its readiness (Streams RUNNING) until its consumer group's committed offsets reach the end \
                     of both input topics and of the tag repartition topic (events/s = events / processing s); \
                     `inputs read s` is when the input topics alone were committed to their end (the tags' side, \
-                    one repartition record per tag and hopping window an event touches, finishes later). CPU is the \
+                    one repartition record per tag of an event's article, finishes later). CPU is the \
                     service process's (utime + stime) over the processing time, which depends less on the machine's \
                     other load than events/s does; RSS at the end, and its peak.%n%n""",
                     produced.events(), byType(produced), produced.articles()));

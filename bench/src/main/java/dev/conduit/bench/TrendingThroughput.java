@@ -49,7 +49,7 @@ final class TrendingThroughput {
 
     /** A run that has not consumed everything by then is reported as unfinished. */
     static final Duration PROCESS_LIMIT = Duration.ofMinutes(10);
-    static final String REPARTITION = "-tag-deltas-repartition";
+    static final String REPARTITION = "-tag-buckets-repartition";
 
     /** The figures of one run of the service on the pre-produced events. */
     record Run(String guarantee, long events, double startSeconds, double inputSeconds, double processSeconds, boolean finished,

@@ -225,7 +225,7 @@ class TrendingIT {
     private Map<String, Double> awaitScores(Map<String, Double> expected) {
         Map<String, Double> seen = new LinkedHashMap<>();
         await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            Map<String, Double> scores = tagScores();
+            Map<String, Double> scores = tagScores(expected.keySet());
             seen.clear();
             expected.keySet().forEach(t -> seen.put(t, scores.get(t)));
             for (Map.Entry<String, Double> e : expected.entrySet()) {
@@ -237,11 +237,15 @@ class TrendingIT {
         return seen;
     }
 
-    /** The scores of the current window, from trending-service's own port (all instances: there is one). */
-    private Map<String, Double> tagScores() throws Exception {
+    /**
+     * These tags' scores in the current window, from trending-service's own port (all instances: there
+     * is one), whatever their rank: other test classes' tags on the shared platform may fill the top.
+     */
+    private Map<String, Double> tagScores(java.util.Collection<String> tags) throws Exception {
         int port = SharedPlatform.get().settings().trendingPort();
         Map<String, Double> scores = new LinkedHashMap<>();
-        for (JsonNode entry : getJson("http://127.0.0.1:" + port + "/internal/trending/tags?limit=100")) {
+        String keys = String.join("&", tags.stream().map(t -> "key=" + java.net.URLEncoder.encode(t, java.nio.charset.StandardCharsets.UTF_8)).toList());
+        for (JsonNode entry : getJson("http://127.0.0.1:" + port + "/internal/trending/tags?" + keys)) {
             scores.put(entry.get("key").asText(), entry.get("score").asDouble());
         }
         return scores;

@@ -112,6 +112,27 @@ class TrendingApiTest {
     }
 
     @Test
+    void theInternalRouteAnswersTheScoresOfGivenKeysWhateverTheirRank() {
+        String a = Events.newId();
+        String low = "low-" + a.substring(0, 8);
+        String high = "high-" + a.substring(0, 8);
+        Instant now = Instant.now();
+        events.publish(a, 1, now, List.of(low, high));
+        events.favorite(a, 2, now);
+        String b = Events.newId();
+        events.publish(b, 1, now, List.of(high));
+        // low: a's publication and favorite; high: those and b's publication
+        await().atMost(STREAMS).untilAsserted(() -> given().queryParam("key", low, high, "absent-" + a)
+                .get("/internal/trending/tags").then().statusCode(200)
+                .body("size()", equalTo(2))
+                .body("find { it.key == '" + low + "' }.score", equalTo(4.0f))
+                .body("find { it.key == '" + high + "' }.score", equalTo(5.0f)));
+        given().queryParam("key", java.util.stream.IntStream.range(0, 101).mapToObj(i -> "k" + i).toList())
+                .get("/internal/trending/tags").then().statusCode(422)
+                .body("errors.body[0]", containsString("key"));
+    }
+
+    @Test
     void aDeletedArticleLeavesTheRanking() {
         String a = Events.newId();
         Instant now = Instant.now();

@@ -148,7 +148,7 @@ class TrendingRestoreTest {
         return await().atMost(CATCH_UP).ignoreExceptions().until(() -> {
             ReadOnlyWindowStore<String, Double> s = streams.store(StoreQueryParameters.fromNameAndType(store,
                     QueryableStoreTypes.windowStore()));
-            return LocalRanking.top(s, window, 100);
+            return LocalRanking.top(s, StreamsApp.SCORING, window, 100);
         }, r -> true);
     }
 

@@ -24,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,12 +142,37 @@ public class TrendingQueries {
             try {
                 ReadOnlyWindowStore<String, Double> store = streams.store(
                         StoreQueryParameters.fromNameAndType(kind.store, QueryableStoreTypes.windowStore()));
-                return LocalRanking.top(store, window, MAX_DEPTH);
+                return LocalRanking.top(store, scoring, window, MAX_DEPTH);
             } catch (InvalidStateStoreException e) {
                 throw notQueryable();
             }
         });
         return top.size() <= limit ? top : top.subList(0, limit);
+    }
+
+    /**
+     * The scores these keys hold in this instance's store for {@code window}, whatever their rank
+     * (a key this instance does not hold, or without a score in the window, is left out): what an
+     * operator or a test asks about one tag or article, where the ranking shows the top only.
+     */
+    public List<Ranked> scores(Kind kind, long window, Collection<String> keys) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw notQueryable();
+        }
+        try {
+            ReadOnlyWindowStore<String, Double> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(kind.store, QueryableStoreTypes.windowStore()));
+            List<Ranked> found = new ArrayList<>();
+            for (String key : keys) {
+                double score = LocalRanking.score(store, scoring, key, window);
+                if (score != 0) {
+                    found.add(new Ranked(key, score));
+                }
+            }
+            return found;
+        } catch (InvalidStateStoreException e) {
+            throw notQueryable();
+        }
     }
 
     private List<HostInfo> otherHosts(Kind kind) {

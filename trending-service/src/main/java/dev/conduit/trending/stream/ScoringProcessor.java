@@ -26,8 +26,8 @@ import java.util.Set;
 
 /**
  * Applies one event of {@code conduit.posts} or {@code conduit.comments} (both keyed by article id)
- * to the article's window scores, and forwards the same changes per tag (re-keyed by tag) to
- * {@link TagScoreProcessor}. An event is applied once: a post event only when its version is newer
+ * to the article's bucket scores (see {@link Scoring#bucket()}), and forwards the same change per tag
+ * (re-keyed by tag, one record a tag) to {@link TagScoreProcessor}. An event is applied once: a post event only when its version is newer
  * than the article's last applied one, a comment event only when newer than its comment's (kept for
  * the scores' retention; a comment event older than that is ignored as {@code expired}).
  */
@@ -168,18 +168,20 @@ final class ScoringProcessor implements Processor<String, String, String, TagDel
         return state == null ? ArticleState.UNKNOWN : state;
     }
 
-    /** {@code weight} into every window covering {@code t}, for the article and each of its tags. */
+    /** {@code weight} into the bucket of {@code t}, for the article and (one record each) its tags. */
     private void add(String articleId, List<String> tags, double weight, long t) {
-        for (long s = scoring.firstWindowStart(t); s <= scoring.lastWindowStart(t); s += scoring.advance().toMillis()) {
-            Double old = scores.fetch(articleId, s);
-            put(articleId, (old == null ? 0 : old) + weight, s);
+        long bucket = scoring.bucketStart(t);
+        Double old = scores.fetch(articleId, bucket);
+        put(articleId, (old == null ? 0 : old) + weight, bucket);
+        if (!tags.isEmpty()) {
+            TagDelta delta = TagDelta.of(bucket, weight);
             for (String tag : tags) {
-                forward(tag, s, weight);
+                forward(tag, delta);
             }
         }
     }
 
-    /** The article's scores now count for {@code now} instead of {@code before}. */
+    /** The article's scores now count for {@code now} instead of {@code before}: its buckets, one record a tag. */
     private void moveTags(String articleId, List<String> before, List<String> now) {
         Set<String> removed = new LinkedHashSet<>(before);
         now.forEach(removed::remove);
@@ -188,34 +190,56 @@ final class ScoringProcessor implements Processor<String, String, String, TagDel
         if (removed.isEmpty() && added.isEmpty()) {
             return;
         }
-        for (KeyValue<Long, Double> window : windowsOf(articleId)) {
-            removed.forEach(tag -> forward(tag, window.key, -window.value));
-            added.forEach(tag -> forward(tag, window.key, window.value));
+        TagDelta given = bucketsOf(articleId);
+        if (given == null) {
+            return;
         }
+        TagDelta takenBack = given.negated();
+        removed.forEach(tag -> forward(tag, takenBack));
+        added.forEach(tag -> forward(tag, given));
     }
 
-    /** The article leaves the ranking, and its tags lose what it gave them. */
+    /** The article leaves the ranking, and each of its tags loses (in one record) what it gave it in every bucket. */
     private void remove(String articleId, List<String> tags) {
-        for (KeyValue<Long, Double> window : windowsOf(articleId)) {
-            tags.forEach(tag -> forward(tag, window.key, -window.value));
-            scores.put(articleId, null, window.key);
+        TagDelta given = bucketsOf(articleId);
+        if (given == null) {
+            return;
+        }
+        TagDelta takenBack = given.negated();
+        tags.forEach(tag -> forward(tag, takenBack));
+        for (long bucket : given.buckets()) {
+            scores.put(articleId, null, bucket);
         }
     }
 
-    private List<KeyValue<Long, Double>> windowsOf(String articleId) {
-        List<KeyValue<Long, Double>> windows = new ArrayList<>();
+    /** The article's non-zero buckets still kept, or null if none. */
+    private TagDelta bucketsOf(String articleId) {
+        List<KeyValue<Long, Double>> buckets = new ArrayList<>();
         try (WindowStoreIterator<Double> it = scores.fetch(articleId, 0L, Long.MAX_VALUE)) {
-            it.forEachRemaining(windows::add);
+            it.forEachRemaining(kv -> {
+                if (kv.value != null) {
+                    buckets.add(kv);
+                }
+            });
         }
-        return windows;
+        if (buckets.isEmpty()) {
+            return null;
+        }
+        long[] starts = new long[buckets.size()];
+        double[] values = new double[buckets.size()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = buckets.get(i).key;
+            values[i] = buckets.get(i).value;
+        }
+        return new TagDelta(starts, values);
     }
 
-    private void put(String articleId, double score, long windowStart) {
-        scores.put(articleId, Math.abs(score) < EPSILON ? null : score, windowStart);
+    private void put(String articleId, double score, long bucket) {
+        scores.put(articleId, Math.abs(score) < EPSILON ? null : score, bucket);
     }
 
-    private void forward(String tag, long windowStart, double delta) {
-        context.forward(current.withKey(tag).withValue(new TagDelta(windowStart, delta)));
+    private void forward(String tag, TagDelta delta) {
+        context.forward(current.withKey(tag).withValue(delta));
     }
 
     private List<String> tagsOf(JsonNode data) {

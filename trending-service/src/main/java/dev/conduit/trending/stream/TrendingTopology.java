@@ -15,10 +15,11 @@ import java.time.Duration;
 
 /**
  * The trending topology: both topics (keyed by article id) into {@link ScoringProcessor}, its tag
- * changes re-keyed by tag through the repartition topic {@code conduit-trending-tag-deltas-repartition}
- * into {@link TagScoreProcessor}. Every store has a changelog topic, so a lost instance's state is
- * restored elsewhere; with {@code exactly_once_v2} a store change, its changelog record, the
- * repartition records and the input offsets commit together.
+ * changes (one record per tag and event) re-keyed by tag through the repartition topic
+ * {@code conduit-trending-tag-buckets-repartition} into {@link TagScoreProcessor}. The score stores
+ * keep buckets ({@link Scoring#bucket()}); a ranking sums a window's buckets. Every store has a
+ * changelog topic, so a lost instance's state is restored elsewhere; with {@code exactly_once_v2} a
+ * store change, its changelog record, the repartition records and the input offsets commit together.
  */
 public final class TrendingTopology {
 
@@ -30,9 +31,16 @@ public final class TrendingTopology {
      * key-value store's {@code trending-comment-versions}: its changelog is in another format.
      */
     public static final String COMMENT_VERSION_STORE = "trending-comment-seen";
-    public static final String ARTICLE_SCORES_STORE = "trending-article-scores";
-    public static final String TAG_SCORES_STORE = "trending-tag-scores";
-    static final String TAG_DELTAS = "tag-deltas";
+    /**
+     * Per article, its score in each bucket ({@link Scoring#bucket()}): a window's score is the sum of
+     * its buckets. New names, not the former window stores' {@code trending-article-scores} and
+     * {@code trending-tag-scores} (window sums in the same format, which would restore as wrong buckets).
+     */
+    public static final String ARTICLE_SCORES_STORE = "trending-article-buckets";
+    /** Per tag, the sum of its articles' buckets. */
+    public static final String TAG_SCORES_STORE = "trending-tag-buckets";
+    /** The repartition topic {@code conduit-trending-tag-buckets-repartition} (formerly {@code ...-tag-deltas-...}, another format). */
+    static final String TAG_DELTAS = "tag-buckets";
 
     private TrendingTopology() {
     }
@@ -54,10 +62,11 @@ public final class TrendingTopology {
         // an entry only has to outlive the windows its event could still change: the scores' retention
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(COMMENT_VERSION_STORE,
                 scoring.retention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        Duration bucket = Duration.ofMillis(scoring.bucket());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ARTICLE_SCORES_STORE,
-                scoring.retention(), scoring.window(), false), Serdes.String(), Serdes.Double()));
+                scoring.retention(), bucket, false), Serdes.String(), Serdes.Double()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(TAG_SCORES_STORE,
-                scoring.retention(), scoring.window(), false), Serdes.String(), Serdes.Double()));
+                scoring.retention(), bucket, false), Serdes.String(), Serdes.Double()));
 
         KStream<String, String> posts = builder.stream(postsTopic,
                 Consumed.with(Serdes.String(), Serdes.String()).withTimestampExtractor(eventTime).withName("posts"));

@@ -127,7 +127,7 @@ class CommentRetentionTest {
 
     private List<Ranked> articles(Instant now) {
         WindowStore<String, Double> store = driver.getWindowStore(TrendingTopology.ARTICLE_SCORES_STORE);
-        return LocalRanking.top(store, SCORING.currentWindowStart(now.toEpochMilli()), 100);
+        return LocalRanking.top(store, SCORING, SCORING.currentWindowStart(now.toEpochMilli()), 100);
     }
 
     private List<Double> distinctScores(String articleId) {

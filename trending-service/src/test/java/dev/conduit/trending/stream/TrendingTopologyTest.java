@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.events.Topics;
 import dev.conduit.trending.query.LocalRanking;
 import dev.conduit.trending.query.Ranked;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
@@ -198,10 +201,65 @@ class TrendingTopologyTest {
         long windowStart = SCORING.currentWindowStart(now.toEpochMilli());
         WindowStore<String, Double> articleScores = driver.getWindowStore(TrendingTopology.ARTICLE_SCORES_STORE);
         WindowStore<String, Double> tagScores = driver.getWindowStore(TrendingTopology.TAG_SCORES_STORE);
-        assertEquals(-5.0, articleScores.fetch(cooling, windowStart));
-        assertEquals(-5.0, tagScores.fetch("cooling", windowStart));
+        assertEquals(-5.0, LocalRanking.score(articleScores, SCORING, cooling, windowStart));
+        assertEquals(-5.0, LocalRanking.score(tagScores, SCORING, "cooling", windowStart));
         assertEquals(List.of(new Ranked(warm, 1)), articles(now));
         assertEquals(List.of(new Ranked("warm", 1)), tags(now));
+    }
+
+    @Test
+    void aTagMoveAndADeletionTakeBackWhatTheArticleGaveInEveryWindow() {
+        String a = id();
+        String b = id();
+        // a's score lies in three buckets: 50 and 20 minutes before T0, and at T0
+        publish(a, 1, T0.minus(Duration.ofMinutes(50)), List.of("x", "y"));
+        favorite(a, 2, T0.minus(Duration.ofMinutes(20)));
+        comment(a, 1, 1, true, T0);
+        publish(b, 1, T0.minus(Duration.ofMinutes(50)), List.of("x"));
+        Instant later = T0.plus(Duration.ofMinutes(35)); // its window starts 20 minutes before T0
+        assertEquals(List.of(new Ranked("x", 7), new Ranked("y", 6)), tags(T0));
+        assertEquals(List.of(new Ranked("x", 5), new Ranked("y", 5)), tags(later));
+
+        update(a, 3, T0.plusSeconds(60), List.of("y", "z"));
+        assertEquals(List.of(new Ranked("y", 6), new Ranked("z", 6), new Ranked("x", 1)), tags(T0));
+        assertEquals(List.of(new Ranked("y", 5), new Ranked("z", 5)), tags(later));
+
+        delete(a, 4, T0.plusSeconds(120));
+        assertEquals(List.of(new Ranked("x", 1)), tags(T0));
+        assertEquals(List.of(), tags(later));
+        WindowStore<String, Double> tagScores = driver.getWindowStore(TrendingTopology.TAG_SCORES_STORE);
+        for (String tag : List.of("x", "y", "z")) {
+            for (Instant at : List.of(T0, T0.minus(Duration.ofMinutes(30)), later)) {
+                long windowStart = SCORING.currentWindowStart(at.toEpochMilli());
+                assertEquals("x".equals(tag) && at.isBefore(later) ? 1.0 : 0.0,
+                        LocalRanking.score(tagScores, SCORING, tag, windowStart), tag + " at " + at);
+            }
+        }
+    }
+
+    @Test
+    void anEventSendsOneRecordPerTagThroughTheRepartitionTopic() {
+        TestOutputTopic<String, TagDelta> repartition = driver.createOutputTopic(
+                "trending-test-" + TrendingTopology.TAG_DELTAS + "-repartition", new StringDeserializer(),
+                new JsonSerde<>(JSON, TagDelta.class).deserializer());
+        String a = id();
+        long bucket = T0.toEpochMilli();
+        long laterBucket = T0.plus(Duration.ofMinutes(10)).toEpochMilli();
+        publish(a, 1, T0, List.of("p", "q", "r"));
+        assertEquals(List.of(
+                KeyValue.pair("p", TagDelta.of(bucket, 1)),
+                KeyValue.pair("q", TagDelta.of(bucket, 1)),
+                KeyValue.pair("r", TagDelta.of(bucket, 1))), repartition.readKeyValuesToList());
+
+        favorite(a, 2, T0.plus(Duration.ofMinutes(10)));
+        assertEquals(3, repartition.readKeyValuesToList().size());
+
+        // a tag move: what the article holds in each bucket, one record for the tag it leaves, one for the new one
+        update(a, 3, T0.plus(Duration.ofMinutes(11)), List.of("p", "q", "s"));
+        assertEquals(List.of(
+                KeyValue.pair("r", new TagDelta(new long[]{bucket, laterBucket}, new double[]{-1, -3})),
+                KeyValue.pair("s", new TagDelta(new long[]{bucket, laterBucket}, new double[]{1, 3}))),
+                repartition.readKeyValuesToList());
     }
 
     @Test
@@ -217,12 +275,12 @@ class TrendingTopologyTest {
 
     private List<Ranked> articles(Instant now) {
         WindowStore<String, Double> store = driver.getWindowStore(TrendingTopology.ARTICLE_SCORES_STORE);
-        return LocalRanking.top(store, SCORING.currentWindowStart(now.toEpochMilli()), 100);
+        return LocalRanking.top(store, SCORING, SCORING.currentWindowStart(now.toEpochMilli()), 100);
     }
 
     private List<Ranked> tags(Instant now) {
         WindowStore<String, Double> store = driver.getWindowStore(TrendingTopology.TAG_SCORES_STORE);
-        return LocalRanking.top(store, SCORING.currentWindowStart(now.toEpochMilli()), 100);
+        return LocalRanking.top(store, SCORING, SCORING.currentWindowStart(now.toEpochMilli()), 100);
     }
 
     private long count(String what) {
