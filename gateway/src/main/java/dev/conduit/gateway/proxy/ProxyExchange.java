@@ -294,28 +294,7 @@ final class ProxyExchange {
         if (!bodyless && !response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        inbound.handler(chunk -> {
-            if (clientGone) {
-                return;
-            }
-            response.write(chunk);
-            if (response.writeQueueFull()) {
-                inbound.pause();
-                response.drainHandler(v -> inbound.resume());
-            }
-        });
-        // a body cut short must reach the client as a broken response, not as a complete short one
-        inbound.exceptionHandler(e -> {
-            if (!clientGone) {
-                LOG.debugf("%s broke off its response: %s", downstream.name(), e);
-                response.reset();
-            }
-        });
-        inbound.endHandler(v -> {
-            if (!clientGone) {
-                response.end();
-            }
-        });
+        BodyRelay.relay(inbound, response, () -> clientGone, downstream.name());
     }
 
     private void onClientGone() {

@@ -171,27 +171,7 @@ final class StreamExchange {
         if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        inbound.handler(chunk -> {
-            if (clientGone) {
-                return;
-            }
-            response.write(chunk);
-            if (response.writeQueueFull()) {
-                inbound.pause();
-                response.drainHandler(v -> inbound.resume());
-            }
-        });
-        inbound.exceptionHandler(e -> {
-            if (!clientGone) {
-                LOG.debugf("%s broke off its stream: %s", downstream.name(), e);
-                response.reset();
-            }
-        });
-        inbound.endHandler(v -> {
-            if (!clientGone) {
-                response.end();
-            }
-        });
+        BodyRelay.relay(inbound, response, () -> clientGone, downstream.name());
         // the head now, not with the first event: an EventSource reports the stream open at once
         response.write(Buffer.buffer());
     }
