@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import static dev.conduit.systemtests.GatewayReads.commentIds;
+import static dev.conduit.systemtests.GatewayReads.gateway;
+import static dev.conduit.systemtests.GatewayReads.getJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -168,22 +171,6 @@ class FaultInjectionIT {
         }
     }
 
-    private Set<Long> commentIds(String slug) throws Exception {
-        Set<Long> ids = new HashSet<>();
-        getJson("/api/articles/" + slug + "/comments", null).get("comments").forEach(c -> ids.add(c.get("id").asLong()));
-        return ids;
-    }
-
-    private JsonNode getJson(String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway() + path)).timeout(Duration.ofSeconds(10)).GET();
-        if (token != null) {
-            request.header("Authorization", "Token " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), path + ": " + response.body());
-        return json.readTree(response.body());
-    }
-
     private int status(String pathOrUrl) {
         try {
             URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : gateway() + pathOrUrl);
@@ -195,10 +182,6 @@ class FaultInjectionIT {
             Thread.currentThread().interrupt();
             return -1;
         }
-    }
-
-    private static String gateway() {
-        return "http://127.0.0.1:" + SharedPlatform.get().settings().gatewayPort();
     }
 
     record Comment(String slug, long id) {

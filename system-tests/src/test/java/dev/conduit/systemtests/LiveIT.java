@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import static dev.conduit.systemtests.GatewayReads.commentIds;
+import static dev.conduit.systemtests.GatewayReads.gateway;
+import static dev.conduit.systemtests.GatewayReads.getJson;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -401,26 +404,6 @@ class LiveIT {
     private static String publish(JourneyIT.User author, String title) {
         return author.as().body(Map.of("article", Map.of("title", title + " " + author.username() + " " + System.nanoTime(),
                 "description", "d", "body", "b"))).post("/articles").then().statusCode(201).extract().path("article.slug");
-    }
-
-    private Set<Long> commentIds(String slug) throws Exception {
-        Set<Long> ids = new HashSet<>();
-        getJson("/api/articles/" + slug + "/comments", null).get("comments").forEach(c -> ids.add(c.get("id").asLong()));
-        return ids;
-    }
-
-    private JsonNode getJson(String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway() + path)).timeout(Duration.ofSeconds(10)).GET();
-        if (token != null) {
-            request.header("Authorization", "Token " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), path + ": " + response.body());
-        return json.readTree(response.body());
-    }
-
-    private static String gateway() {
-        return "http://127.0.0.1:" + SharedPlatform.get().settings().gatewayPort();
     }
 
     /** One writer, one comment at a time: each is sent again until it is acknowledged (2xx), 5xx and no answer are retried. */
