@@ -1,13 +1,10 @@
 package dev.conduit.trending.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.conduit.events.Topics;
 import dev.conduit.trending.query.LocalRanking;
 import dev.conduit.trending.query.Ranked;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -24,9 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,37 +37,24 @@ class TrendingTopologyTest {
     @TempDir
     Path stateDir;
 
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private TestInputTopic<String, String> posts;
     private TestInputTopic<String, String> comments;
-    private final Map<String, AtomicLong> counted = new ConcurrentHashMap<>();
+    private Map<String, AtomicLong> counted;
 
     @BeforeEach
     void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trending-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        TrendingMetrics metrics = new TrendingMetrics() {
-            @Override
-            public void applied(String type) {
-                counted.computeIfAbsent("applied", k -> new AtomicLong()).incrementAndGet();
-            }
-
-            @Override
-            public void ignored(String reason) {
-                counted.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
-            }
-        };
-        driver = new TopologyTestDriver(TrendingTopology.build(SCORING, JSON, metrics), props);
-        posts = driver.createInputTopic(Topics.POSTS, new StringSerializer(), new StringSerializer());
-        comments = driver.createInputTopic(Topics.COMMENTS, new StringSerializer(), new StringSerializer());
+        fixture = new TopologyFixture("trending-test", stateDir, SCORING, JSON);
+        driver = fixture.driver;
+        posts = fixture.posts;
+        comments = fixture.comments;
+        counted = fixture.counted;
     }
 
     @AfterEach
     void stop() {
-        driver.close();
+        fixture.close();
     }
 
     @Test
