@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
@@ -92,8 +93,7 @@ final class EqualityIndex<P> extends Index<P> {
     @Override
     public synchronized void add(Document document, P position, MongoCollection<P> collection) {
         Set<KeyValue> keys = getKeyValues(document);
-        // the server's own matcher decides, so the index agrees with a scan on arrays and nulls
-        boolean has = getKeys().stream().anyMatch(key -> MATCHER.matches(document, new Document(key.getKey(), EXISTS)));
+        boolean has = presentIn(document);
         Entry<P> previous = byId.put(document.get("_id"), new Entry<>(position, keys, has));
         if (previous != null) {
             forget(previous);
@@ -111,6 +111,11 @@ final class EqualityIndex<P> extends Index<P> {
         if (has) {
             present.add(position);
         }
+    }
+
+    /** Whether {@code document} has one of the fields; the server's own matcher decides, so the index agrees with a scan on arrays and nulls. */
+    private boolean presentIn(Document document) {
+        return getKeys().stream().anyMatch(key -> MATCHER.matches(document, new Document(key.getKey(), EXISTS)));
     }
 
     @Override
@@ -300,6 +305,14 @@ final class EqualityIndex<P> extends Index<P> {
 
     @Override
     public synchronized void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection) {
+        Entry<P> held = byId.get(oldDocument.get("_id"));
+        if (held != null && held.position().equals(position) && Objects.equals(oldDocument.get("_id"), newDocument.get("_id"))
+                && held.keys().equals(getKeyValues(newDocument)) && held.present() == presentIn(newDocument)) {
+            // most updates leave an index's fields alone (a version, a count, the outbox): its
+            // entries, their order and the multikey flags stay right, and re-sorting them into
+            // every prefix's tree was most of the store's CPU under a write load
+            return;
+        }
         remove(oldDocument);
         add(newDocument, position, collection);
     }

@@ -97,6 +97,16 @@ class IndexPlannerTest {
         assertEquals(List.of(1), positions(planner, new Document("tags", "y")));
         assertEquals(List.of(0), positions(planner, new Document("tags", "z")));
         assertEquals(List.of(), positions(planner, new Document("pending.id", new Document("$exists", true))));
+        // an update that leaves the indexed fields alone keeps the entries; one that only adds a field is seen
+        Document versioned = new Document(changed).append("version", 2L);
+        tags.updateInPlace(changed, versioned, 0, null);
+        pending.updateInPlace(changed, versioned, 0, null);
+        assertEquals(List.of(0), positions(planner, new Document("tags", "z")));
+        Document sent = new Document(versioned).append("pending", List.of(new Document("id", "e2")));
+        pending.updateInPlace(versioned, sent, 0, null);
+        assertEquals(List.of(0), positions(planner, new Document("pending.id", new Document("$exists", true))));
+        pending.updateInPlace(sent, versioned, 0, null);
+        assertEquals(List.of(), positions(planner, new Document("pending.id", new Document("$exists", true))));
         assertEquals(1, tags.remove(second));
         assertEquals(List.of(), positions(planner, new Document("tags", "y")));
     }
