@@ -26,11 +26,13 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -58,6 +60,8 @@ public final class OutboxRelay {
     public static final String TOMBSTONE = "deleted";
     private static final String LEASE = "relayLease";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** At most this many aggregates' releases in one update; the rest go in the next. */
+    private static final int MAX_RELEASE_BATCH = 128;
 
     private final ReactiveMongoCollection<Document> collection;
     private final ReactiveMongoCollection<OutboxDocument> outboxes;
@@ -68,6 +72,9 @@ public final class OutboxRelay {
     private final Map<Object, Integer> requests = new ConcurrentHashMap<>();
     /** A relay failed since the last sweep: events wait that should go as soon as Kafka takes them. */
     private volatile boolean behind;
+    /** Releases waiting for the next write, and whether one is being written; both guarded by {@code releases}. */
+    private final ArrayDeque<Release> releases = new ArrayDeque<>();
+    private boolean releasing;
 
     OutboxRelay(ReactiveMongoCollection<Document> collection, MutinyEmitter<String> emitter, ObjectMapper json,
                 Duration leaseTime) {
@@ -223,12 +230,59 @@ public final class OutboxRelay {
     }
 
     /**
-     * Removes the events Kafka acknowledged and releases the lease, in one update while this relay
-     * still holds the lease; if it expired meanwhile (and another relay may hold it now), only
-     * removes them. The lease is expired rather than {@code $unset}: a document whose fields come
-     * and go while it is being read makes the MongoDB-wire imitation drop the connection.
+     * Removes the events Kafka acknowledged and releases the lease while this relay still holds it;
+     * if it expired meanwhile (and another relay may hold it now), only removes them. The lease is
+     * expired rather than {@code $unset}: a document whose fields come and go while it is being read
+     * makes the MongoDB-wire imitation drop the connection.
+     *
+     * <p>Written as a group commit: while one release is being written, the releases of other
+     * aggregates queue up and go together in the next write, one {@code updateMany} by {@code _id}
+     * for the whole batch. A lone release goes at once (no timer, no added latency when quiet);
+     * under a write load one round trip serves many aggregates. An aggregate is in a batch at most
+     * once (its relay loop waits for its release), so its events still leave in version order.
      */
     private Uni<Void> release(Object id, List<String> sent) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean writeNow;
+        synchronized (releases) {
+            releases.add(new Release(id, sent, done));
+            writeNow = !releasing;
+            releasing = true;
+        }
+        if (writeNow) {
+            writeReleases();
+        }
+        return Uni.createFrom().completionStage(done);
+    }
+
+    /** Writes what is queued, then what queued up meanwhile, until nothing is left. */
+    private void writeReleases() {
+        List<Release> batch = new ArrayList<>();
+        synchronized (releases) {
+            while (!releases.isEmpty() && batch.size() < MAX_RELEASE_BATCH) {
+                batch.add(releases.poll());
+            }
+            if (batch.isEmpty()) {
+                releasing = false;
+                return;
+            }
+        }
+        Uni<Void> write;
+        try {
+            write = batch.size() == 1 ? releaseOne(batch.get(0).id(), batch.get(0).sent()) : releaseAll(batch);
+        } catch (RuntimeException e) {
+            write = Uni.createFrom().failure(e);
+        }
+        write.subscribe().with(ignored -> {
+            batch.forEach(r -> r.done().complete(null));
+            writeReleases();
+        }, failure -> {
+            batch.forEach(r -> r.done().completeExceptionally(failure));
+            writeReleases();
+        });
+    }
+
+    private Uni<Void> releaseOne(Object id, List<String> sent) {
         Bson pull = Updates.pull(PENDING, Filters.in("eventId", sent));
         Bson expire = Updates.set(LEASE + ".until", new Date(0));
         Bson update = sent.isEmpty() ? expire : Updates.combine(pull, expire);
@@ -236,6 +290,36 @@ public final class OutboxRelay {
                 .chain(result -> result.getMatchedCount() > 0 || sent.isEmpty() ? Uni.createFrom().voidItem()
                         : collection.updateOne(Filters.eq("_id", id), pull).replaceWithVoid())
                 .replaceWithVoid();
+    }
+
+    /**
+     * Several aggregates' releases in one update. Event ids are unique, so pulling the union of
+     * what was sent from each document removes exactly its own. Where the lease was lost meanwhile
+     * (fewer documents matched than were released), the sent events are pulled without the lease
+     * condition, which changes nothing where they are gone already.
+     */
+    private Uni<Void> releaseAll(List<Release> batch) {
+        List<Object> ids = new ArrayList<>(batch.size());
+        List<Object> withSent = new ArrayList<>(batch.size());
+        List<String> sent = new ArrayList<>();
+        for (Release r : batch) {
+            ids.add(r.id());
+            if (!r.sent().isEmpty()) {
+                withSent.add(r.id());
+                sent.addAll(r.sent());
+            }
+        }
+        Bson pull = Updates.pull(PENDING, Filters.in("eventId", sent));
+        Bson expire = Updates.set(LEASE + ".until", new Date(0));
+        return collection.updateMany(Filters.and(Filters.in("_id", ids), Filters.eq(LEASE + ".owner", owner)),
+                        sent.isEmpty() ? expire : Updates.combine(pull, expire))
+                .chain(result -> result.getMatchedCount() >= ids.size() || withSent.isEmpty() ? Uni.createFrom().voidItem()
+                        : collection.updateMany(Filters.in("_id", withSent), pull).replaceWithVoid())
+                .replaceWithVoid();
+    }
+
+    /** One aggregate's release, waiting for the batch it goes in. */
+    private record Release(Object id, List<String> sent, CompletableFuture<Void> done) {
     }
 
     private static Bson nothingPending() {
