@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -164,7 +165,15 @@ public class LiveHub {
             return;
         }
         LiveSubscription subscription = new LiveSubscription(this, stream, format, ctx, context, tail, config.buffer());
-        long[] end = tail.subscribe(subscription);
+        long[] end;
+        try {
+            end = tail.subscribe(subscription);
+        } catch (IllegalStateException stopped) {
+            // the reader stopped between its start and this join
+            free();
+            fail(ctx, new ApiException(503, "live updates are unavailable right now, retry later"));
+            return;
+        }
         open.add(subscription);
         if (ctx.response().closed()) {
             subscription.finish(false);
@@ -283,6 +292,18 @@ public class LiveHub {
             }
             ordered.add(earliest.poll().record());
         }
+    }
+
+    /**
+     * Follows {@code topic} through this instance's reader of it (started if need be, shared with
+     * the live streams of that topic): completes once {@code listener} receives every record from
+     * the reader's position on, fails when the reader cannot start (then, and when a running reader
+     * stops, the listener decides whether to follow again). For what must hear of every change in
+     * this instance, e.g. an in-memory cache of a read model.
+     */
+    public CompletableFuture<Void> follow(String topic, TailListener listener) {
+        LiveTail tail = tail(topic);
+        return tail.ready().thenAccept(partitions -> tail.subscribe(listener));
     }
 
     private synchronized LiveTail tail(String topic) {
