@@ -13,9 +13,11 @@ import dev.conduit.support.live.TailListener;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -120,7 +122,8 @@ public class AuthorCache implements TailListener {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Before the live hub stops its readers (default priority), so that their stop is not taken for a failure. */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         stopping = true;
         down();
     }
@@ -172,6 +175,9 @@ public class AuthorCache implements TailListener {
         synchronized (this) {
             attempts++;
             down();
+        }
+        if (stopping) {
+            return;
         }
         LOG.warnf("author cache: the reader of %s stopped; not caching until it follows again", topic);
         retryLater();
