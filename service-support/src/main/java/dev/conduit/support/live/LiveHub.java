@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live updates of this instance: one {@link LiveTail} per topic (started by the first stream that
- * needs it), the count of open streams against {@code conduit.live.max-streams}, resumes from a
+ * needs it, or by a {@link TailListener} that {@link #follow}s the topic), the count of open streams against {@code conduit.live.max-streams}, resumes from a
  * {@code Last-Event-ID}, and the metrics {@code conduit_live_streams_open},
  * {@code conduit_live_events_delivered_total{stream}} and {@code conduit_live_overflows_total{stream}}.
  * A service's Vert.x route checks its own rules (caller, 404) and then calls {@link #open}.
