@@ -12,6 +12,7 @@ import dev.conduit.support.live.LiveRecord;
 import dev.conduit.support.live.TailListener;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +49,9 @@ import java.util.function.Function;
  * an old document in after the eviction. The instance whose consumer applies an event evicts again
  * after its write ({@link #changed}).</li>
  * <li>While the reader is not following (starting, Kafka unreachable at start, stopped), nothing is
- * cached. Each (re)start begins a new epoch: entries of an older epoch are never used, and a load
+ * cached; nor until the read model's consumer group has committed every record before the
+ * reader's start ({@link GroupProgress}: an event just before it, not applied yet, would never be
+ * seen by the reader). Each (re)start begins a new epoch: entries of an older epoch are never used, and a load
  * begun in one is not stored in another, so no entry outlives an event this instance may have missed.</li>
  * <li>Entries expire after {@code conduit.authors.cache.max-age} anyway (the safety net); an unknown
  * user is never cached as missing.</li>
@@ -72,6 +76,7 @@ public class AuthorCache implements TailListener {
     }
 
     private final Function<Set<String>, Uni<List<AuthorDocument>>> loader;
+    private final GroupProgress progress;
     private final AuthorCacheConfig config;
     private final LiveHub hub;
     private final ObjectMapper json;
@@ -89,13 +94,19 @@ public class AuthorCache implements TailListener {
 
     @Inject
     public AuthorCache(AuthorRepository authors, AuthorCacheConfig config, LiveHub hub, ObjectMapper json,
-                       @ConfigProperty(name = "mp.messaging.incoming.users-in.topic", defaultValue = Topics.USERS) String topic) {
-        this(authors::findByIds, config, hub, json, topic, Ticker.systemTicker());
+                       @Identifier("default-kafka-broker") Map<String, Object> kafka,
+                       @ConfigProperty(name = "mp.messaging.incoming.users-in.topic", defaultValue = Topics.USERS) String topic,
+                       @ConfigProperty(name = "mp.messaging.incoming.users-in.group.id") Optional<String> group,
+                       @ConfigProperty(name = "quarkus.application.name") String application) {
+        // the channel's group, which Quarkus defaults to the application's name
+        this(authors::findByIds, new GroupProgress(kafka, group.orElse(application), topic), config, hub, json, topic,
+                Ticker.systemTicker());
     }
 
-    AuthorCache(Function<Set<String>, Uni<List<AuthorDocument>>> loader, AuthorCacheConfig config, LiveHub hub,
-                ObjectMapper json, String topic, Ticker ticker) {
+    AuthorCache(Function<Set<String>, Uni<List<AuthorDocument>>> loader, GroupProgress progress, AuthorCacheConfig config,
+                LiveHub hub, ObjectMapper json, String topic, Ticker ticker) {
         this.loader = loader;
+        this.progress = progress;
         this.config = config;
         this.hub = hub;
         this.json = json;
@@ -126,6 +137,9 @@ public class AuthorCache implements TailListener {
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         stopping = true;
         down();
+        if (progress != null) {
+            progress.close();
+        }
     }
 
     private void follow() {
@@ -136,13 +150,9 @@ public class AuthorCache implements TailListener {
             }
             attempt = ++attempts;
         }
-        hub.follow(topic, this).whenComplete((ignored, failure) -> {
+        hub.follow(topic, this).whenComplete((start, failure) -> {
             if (failure == null) {
-                synchronized (this) {
-                    if (attempts == attempt) {
-                        up();
-                    }
-                }
+                upOnceApplied(attempt, start);
             } else {
                 LOG.warnf("author cache: cannot follow %s (%s); not caching, trying again", topic, failure.toString());
                 retryLater();
@@ -155,6 +165,31 @@ public class AuthorCache implements TailListener {
             CompletableFuture.runAsync(this::follow,
                     CompletableFuture.delayedExecutor(config.retry().toMillis(), TimeUnit.MILLISECONDS));
         }
+    }
+
+    /** Starts caching once the group has applied what lies before the reader's {@code start}; checks again every {@code retry}. */
+    private void upOnceApplied(long attempt, long[] start) {
+        boolean applied;
+        try {
+            applied = stopping || progress == null || progress.applied(start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            LOG.debugf("author cache: cannot read the progress of the consumer group: %s", e.toString());
+            applied = false;
+        }
+        synchronized (this) {
+            if (stopping || attempts != attempt) {
+                return;
+            }
+            if (applied) {
+                up();
+                return;
+            }
+        }
+        CompletableFuture.runAsync(() -> upOnceApplied(attempt, start),
+                CompletableFuture.delayedExecutor(config.retry().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** The reader follows the topic from now on: a new epoch, in which loads may be cached. */

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
@@ -42,7 +44,7 @@ class AuthorCacheTest {
                 }
             });
             return Uni.createFrom().item(found);
-        }, config(true), null, new ObjectMapper(), "conduit.users", now::get);
+        }, null, config(true), null, new ObjectMapper(), "conduit.users", now::get);
         cache.up();
     }
 
@@ -87,7 +89,7 @@ class AuthorCacheTest {
             write("u1", 2, "new bio", null);
             racing[0].changed("u1", 2);
             return Uni.createFrom().item(List.of(read));
-        }, config(true), null, new ObjectMapper(), "conduit.users", now::get);
+        }, null, config(true), null, new ObjectMapper(), "conduit.users", now::get);
         racing[0].up();
         assertEquals("old bio", racing[0].get("u1").await().indefinitely().bio);
         assertEquals(0, racing[0].size(), "the document read before the event was cached");
@@ -151,6 +153,14 @@ class AuthorCacheTest {
         cache.offer(new LiveRecord(0, 0, "u1", "UserProfileChanged", "not json", null));
         cache.get("u1").await().indefinitely();
         assertEquals(2, queries.get());
+    }
+
+    @Test
+    void cachingStartsOnlyOnceTheGroupAppliedWhatLiesBeforeTheReadersStart() {
+        long[] start = {5, 0, 7};
+        assertFalse(GroupProgress.caughtUp(start, p -> null));
+        assertFalse(GroupProgress.caughtUp(start, p -> p == 0 ? 5L : 6L));
+        assertTrue(GroupProgress.caughtUp(start, p -> p == 0 ? 5L : p == 1 ? null : 9L));
     }
 
     private void event(String id, long version) {

@@ -296,14 +296,14 @@ public class LiveHub {
 
     /**
      * Follows {@code topic} through this instance's reader of it (started if need be, shared with
-     * the live streams of that topic): completes once {@code listener} receives every record from
-     * the reader's position on, fails when the reader cannot start (then, and when a running reader
+     * the live streams of that topic): completes, with the reader's position per partition, once
+     * {@code listener} receives every record from that position on, fails when the reader cannot start (then, and when a running reader
      * stops, the listener decides whether to follow again). For what must hear of every change in
      * this instance, e.g. an in-memory cache of a read model.
      */
-    public CompletableFuture<Void> follow(String topic, TailListener listener) {
+    public CompletableFuture<long[]> follow(String topic, TailListener listener) {
         LiveTail tail = tail(topic);
-        return tail.ready().thenAccept(partitions -> tail.subscribe(listener));
+        return tail.ready().thenApply(partitions -> tail.subscribe(listener));
     }
 
     private synchronized LiveTail tail(String topic) {
