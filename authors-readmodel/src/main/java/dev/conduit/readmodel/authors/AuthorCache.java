@@ -29,7 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -89,6 +91,15 @@ public class AuthorCache implements TailListener {
     /** After a fence was dropped for room, nothing is cached until this tick (the fence window). */
     private volatile long pausedUntil;
     private volatile boolean stopping;
+    /**
+     * Where following and its checks run (the group's progress is a blocking broker call): never on
+     * the reader's thread, which completes the follow, nor on the thread that starts the application.
+     */
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "author-cache");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Attempts to follow the topic; one that its reader's stop overtook does not start caching. Guarded by {@code this}. */
     private long attempts;
 
@@ -129,7 +140,7 @@ public class AuthorCache implements TailListener {
 
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
-            follow();
+            background.execute(this::follow);
         }
     }
 
@@ -137,6 +148,7 @@ public class AuthorCache implements TailListener {
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         stopping = true;
         down();
+        background.shutdownNow();
         if (progress != null) {
             progress.close();
         }
@@ -150,20 +162,27 @@ public class AuthorCache implements TailListener {
             }
             attempt = ++attempts;
         }
-        hub.follow(topic, this).whenComplete((start, failure) -> {
+        hub.follow(topic, this).whenCompleteAsync((start, failure) -> {
             if (failure == null) {
                 upOnceApplied(attempt, start);
             } else {
                 LOG.warnf("author cache: cannot follow %s (%s); not caching, trying again", topic, failure.toString());
                 retryLater();
             }
-        });
+        }, background);
     }
 
     private void retryLater() {
+        later(this::follow);
+    }
+
+    private void later(Runnable task) {
         if (!stopping) {
-            CompletableFuture.runAsync(this::follow,
-                    CompletableFuture.delayedExecutor(config.retry().toMillis(), TimeUnit.MILLISECONDS));
+            try {
+                background.schedule(task, config.retry().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
         }
     }
 
@@ -188,8 +207,7 @@ public class AuthorCache implements TailListener {
                 return;
             }
         }
-        CompletableFuture.runAsync(() -> upOnceApplied(attempt, start),
-                CompletableFuture.delayedExecutor(config.retry().toMillis(), TimeUnit.MILLISECONDS));
+        later(() -> upOnceApplied(attempt, start));
     }
 
     /** The reader follows the topic from now on: a new epoch, in which loads may be cached. */
