@@ -41,10 +41,12 @@ public class AuthorDirectory {
     private static final Logger LOG = Logger.getLogger(AuthorDirectory.class);
 
     private final AuthorRepository authors;
+    private final AuthorCache cache;
     private final ObjectMapper json;
 
-    public AuthorDirectory(AuthorRepository authors, ObjectMapper json) {
+    public AuthorDirectory(AuthorRepository authors, AuthorCache cache, ObjectMapper json) {
         this.authors = authors;
+        this.cache = cache;
         this.json = json;
     }
 
@@ -59,15 +61,16 @@ public class AuthorDirectory {
     /**
      * Authors by id. One missing from the read model (its events not consumed yet) is filled from
      * the caller's token when it is the caller, else from {@code fallbackNames} (what the owning
-     * document recorded); read-your-own-writes without asking user-service.
+     * document recorded); read-your-own-writes without asking user-service. Answered from the
+     * {@link AuthorCache} where it can; an author not in the read model is looked up again next time.
      */
     public Uni<Map<String, Author>> byIds(Collection<String> ids, Caller caller, Map<String, String> fallbackNames) {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return authors.findByIds(Set.copyOf(ids)).map(found -> {
+        return cache.get(Set.copyOf(ids)).map(found -> {
             Map<String, Author> result = new HashMap<>();
-            for (AuthorDocument a : found) {
+            for (AuthorDocument a : found.values()) {
                 if (a.username != null) {
                     result.put(a.id, new Author(a.id, a.username, a.bio, a.image));
                 }
@@ -87,19 +90,26 @@ public class AuthorDirectory {
         return authors.findByUsername(username).map(a -> Optional.ofNullable(a).map(found -> found.id));
     }
 
-    /** Whom {@code userId} follows (empty when unknown). */
+    /** Whom {@code userId} follows (empty when unknown); from the {@link AuthorCache} where it can. */
     public Uni<List<String>> followingOf(String userId) {
-        return authors.findById(userId).map(a -> a == null ? List.of() : List.copyOf(a.following));
+        return cache.get(userId).map(a -> a == null ? List.of() : List.copyOf(a.following));
     }
 
     /**
      * Applies one event from {@code conduit.users}. Duplicates and events older than what is held
      * change nothing; types this version does not know are skipped, so producers may add types.
-     * A malformed event fails, and the consumer sends it to its dead-letter topic.
+     * A malformed event fails, and the consumer sends it to its dead-letter topic. After the write
+     * this instance's cached document of the user is evicted too: the instance's reader of the topic
+     * evicted it when the record arrived, and this makes sure, whatever that reader's timing, that
+     * nothing older than the read model is answered here once the event is applied.
      */
     public Uni<Void> apply(EventEnvelope event) {
         long version = event.aggregateVersion();
         String id = event.aggregateId();
+        return write(event, id, version).invoke(() -> cache.changed(id, version));
+    }
+
+    private Uni<Void> write(EventEnvelope event, String id, long version) {
         try {
             return switch (event.type()) {
                 case UserRegistered.TYPE -> {

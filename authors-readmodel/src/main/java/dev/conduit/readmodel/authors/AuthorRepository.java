@@ -3,13 +3,11 @@ package dev.conduit.readmodel.authors;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.Projections;
 import io.quarkus.mongodb.FindOptions;
 import io.quarkus.mongodb.panache.reactive.ReactivePanacheMongoRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -33,12 +31,5 @@ public class AuthorRepository implements ReactivePanacheMongoRepositoryBase<Auth
         // a filter, not a Panache query string: no query parsing on every article view
         return mongoCollection().find(ids.size() == 1 ? Filters.eq("_id", ids.iterator().next()) : Filters.in("_id", ids))
                 .collect().asList();
-    }
-
-    /** The user's token cut-off, reading that one field (a user's follow list can be long). */
-    public Uni<Instant> tokensValidAfter(String id) {
-        return mongoCollection().find(Filters.eq("_id", id), new FindOptions().projection(Projections.include("tokensValidAfter")))
-                .collect().first()
-                .map(author -> author == null ? null : author.tokensValidAfter);
     }
 }

@@ -26,6 +26,26 @@ public interface CommentConfig {
     @WithDefault("200")
     int maxLimit();
 
+    /** The in-memory cache of comment pages ({@code CommentPages}). */
+    PageCache pageCache();
+
+    interface PageCache {
+        /** Off: every page is read from MongoDB. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Characters of comment bodies held at most (about two bytes each), with a fixed allowance per
+         * comment for the rest: bounds memory whatever the pages' sizes.
+         */
+        @WithDefault("16000000")
+        long maxChars();
+
+        /** The longest a page is used after it was read (a safety net: pages are checked by version on every use). */
+        @WithDefault("60s")
+        Duration maxAge();
+    }
+
     /** Asking post-service which article a slug names ({@code PostServiceClient}). */
     PostServiceCalls postService();
 

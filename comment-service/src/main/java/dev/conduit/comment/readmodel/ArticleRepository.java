@@ -48,6 +48,14 @@ public class ArticleRepository implements ReactivePanacheMongoRepositoryBase<Art
                 .onFailure(ArticleRepository::isDuplicateKey).recoverWithNull();
     }
 
+    /**
+     * Counts one more comment write on the article (after the write, before its answer): pages of its
+     * comments cached in any instance no longer match ({@code CommentPages}).
+     */
+    public Uni<Void> bumpComments(String id) {
+        return mongoCollection().updateOne(Filters.eq("_id", id), Updates.inc("commentsVersion", 1L)).replaceWithVoid();
+    }
+
     /** Deleting is final whatever version is held: the article never comes back. */
     public Uni<Void> markDeleted(String id) {
         return mongoCollection().updateOne(Filters.eq("_id", id), Updates.set("deleted", true)).replaceWithVoid();

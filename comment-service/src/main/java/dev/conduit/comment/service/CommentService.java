@@ -45,15 +45,17 @@ public class CommentService {
     private final AuthorDirectory authors;
     private final OutboxRelay relay;
     private final PendingEvents events;
+    private final CommentPages pages;
 
     public CommentService(CommentRepository comments, ArticleRepository articles, ArticleLocator locator,
-                          AuthorDirectory authors, OutboxRelay relay, PendingEvents events) {
+                          AuthorDirectory authors, OutboxRelay relay, PendingEvents events, CommentPages pages) {
         this.comments = comments;
         this.articles = articles;
         this.locator = locator;
         this.authors = authors;
         this.relay = relay;
         this.events = events;
+        this.pages = pages;
     }
 
     void createIndexes(@Observes StartupEvent event, StartupIndexes indexes) {
@@ -64,13 +66,18 @@ public class CommentService {
     public record CommentView(CommentDocument comment, Author author, boolean following) {
     }
 
-    /** One page of an article's comments, oldest first. */
+    /**
+     * One page of an article's comments, oldest first. The article's {@code commentsVersion} comes
+     * with it, read before the page: a page cached under that version is the page now
+     * ({@link CommentPages}), so in steady state finding the article is the one query.
+     */
     public Uni<List<CommentView>> list(String slug, Caller caller, int offset, int limit) {
         if (limit == 0) {
             return locator.bySlug(slug).map(article -> List.of());
         }
         return locator.bySlug(slug)
-                .chain(article -> comments.listLive(article.id, offset, limit))
+                .chain(article -> pages.page(article.id, article.commentsVersion, offset, limit,
+                        () -> comments.listLive(article.id, offset, limit)))
                 .chain(found -> views(found, caller));
     }
 
@@ -85,6 +92,7 @@ public class CommentService {
         return locator.bySlug(slug)
                 .chain(article -> store(article, caller, body, 1))
                 .invoke(comment -> relay.publishNewSoon(comment.id, comment.pendingEvents))
+                .call(comment -> commentsChanged(comment.articleId))
                 .chain(this::unlessArticleWentMeanwhile)
                 .chain(comment -> views(List.of(comment), caller))
                 .map(views -> views.get(0));
@@ -137,13 +145,13 @@ public class CommentService {
                     return comment;
                 }))
                 .chain(comment -> comments.markDeleted(comment.id, comment.version, deletedEvent(comment))
-                        .map(applied -> {
+                        .chain(applied -> {
                             if (!applied) {
                                 // it went first: deleted by a racing request or with its article
                                 throw ApiException.notFound("comment");
                             }
                             relay.publishSoon(comment.id);
-                            return null;
+                            return commentsChanged(comment.articleId);
                         }));
     }
 
@@ -170,6 +178,7 @@ public class CommentService {
                                         }
                                     }))
                     .collect().asList()
+                    .call(() -> commentsChanged(articleId))
                     .chain(results -> {
                         if (!results.contains(false)) {
                             // this batch is gone: the next one, until none is left
@@ -197,8 +206,17 @@ public class CommentService {
             }
             return comments.markDeleted(comment.id, comment.version, deletedEvent(comment))
                     .invoke(applied -> relay.publishSoon(comment.id))
+                    .call(() -> commentsChanged(comment.articleId))
                     .chain(() -> Uni.createFrom().failure(ApiException.notFound("article")));
         });
+    }
+
+    /**
+     * After every comment write, before its answer: the article's {@code commentsVersion} moves on,
+     * so no instance answers a page cached before the write ({@link CommentPages}).
+     */
+    private Uni<Void> commentsChanged(String articleId) {
+        return articles.bumpComments(articleId).onFailure().invoke(e -> pages.forget(articleId));
     }
 
     private Uni<List<CommentView>> views(List<CommentDocument> found, Caller caller) {

@@ -53,7 +53,7 @@ public class KafkaConnectionCheck implements AsyncHealthCheck {
      * The AdminClient's settings: the service's own Kafka settings ({@code kafka.*}: address, security
      * protocol, SASL, trust store) that an AdminClient knows, with this check's client id and timeouts.
      */
-    static Map<String, Object> adminConfig(Map<String, Object> kafka, Duration timeout) {
+    public static Map<String, Object> adminConfig(Map<String, Object> kafka, Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         kafka.forEach((key, value) -> {
             if (AdminClientConfig.configNames().contains(key)) {

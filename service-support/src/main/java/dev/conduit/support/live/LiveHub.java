@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live updates of this instance: one {@link LiveTail} per topic (started by the first stream that
- * needs it), the count of open streams against {@code conduit.live.max-streams}, resumes from a
+ * needs it, or by a {@link TailListener} that {@link #follow}s the topic), the count of open streams against {@code conduit.live.max-streams}, resumes from a
  * {@code Last-Event-ID}, and the metrics {@code conduit_live_streams_open},
  * {@code conduit_live_events_delivered_total{stream}} and {@code conduit_live_overflows_total{stream}}.
  * A service's Vert.x route checks its own rules (caller, 404) and then calls {@link #open}.
@@ -164,7 +165,15 @@ public class LiveHub {
             return;
         }
         LiveSubscription subscription = new LiveSubscription(this, stream, format, ctx, context, tail, config.buffer());
-        long[] end = tail.subscribe(subscription);
+        long[] end;
+        try {
+            end = tail.subscribe(subscription);
+        } catch (IllegalStateException stopped) {
+            // the reader stopped between its start and this join
+            free();
+            fail(ctx, new ApiException(503, "live updates are unavailable right now, retry later"));
+            return;
+        }
         open.add(subscription);
         if (ctx.response().closed()) {
             subscription.finish(false);
@@ -283,6 +292,18 @@ public class LiveHub {
             }
             ordered.add(earliest.poll().record());
         }
+    }
+
+    /**
+     * Follows {@code topic} through this instance's reader of it (started if need be, shared with
+     * the live streams of that topic): completes, with the reader's position per partition, once
+     * {@code listener} receives every record from that position on, fails when the reader cannot start (then, and when a running reader
+     * stops, the listener decides whether to follow again). For what must hear of every change in
+     * this instance, e.g. an in-memory cache of a read model.
+     */
+    public CompletableFuture<long[]> follow(String topic, TailListener listener) {
+        LiveTail tail = tail(topic);
+        return tail.ready().thenApply(partitions -> tail.subscribe(listener));
     }
 
     private synchronized LiveTail tail(String topic) {

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * behind: it gets {@code event: overflow}, the response ends, and after a grace the connection is
  * closed whether or not the client read it. Everything but {@link #offer} runs on the event loop.
  */
-final class LiveSubscription {
+final class LiveSubscription implements TailListener {
 
     private static final Logger LOG = Logger.getLogger(LiveSubscription.class);
 
@@ -60,7 +60,8 @@ final class LiveSubscription {
     }
 
     /** Reader thread, under its lock: never blocks. False when this stream is to be dropped. */
-    boolean offer(LiveRecord record) {
+    @Override
+    public boolean offer(LiveRecord record) {
         if (overflowed) {
             return false;
         }
@@ -77,7 +78,8 @@ final class LiveSubscription {
     }
 
     /** The reader died: end the stream; the client reconnects with its Last-Event-ID. */
-    void readerStopped() {
+    @Override
+    public void readerStopped() {
         context.runOnContext(v -> finish(true));
     }
 

@@ -33,7 +33,7 @@ final class LiveTail implements Runnable {
     private final String topic;
     private final Map<String, Object> consumerConfig;
     private final CompletableFuture<Integer> ready = new CompletableFuture<>();
-    private final List<LiveSubscription> subscribers = new ArrayList<>();
+    private final List<TailListener> subscribers = new ArrayList<>();
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean dead;
@@ -65,13 +65,20 @@ final class LiveTail implements Runnable {
         return topic;
     }
 
-    /** Adds a stream and returns the position from which its queue receives every record. */
-    synchronized long[] subscribe(LiveSubscription subscription) {
+    /**
+     * Adds a listener and returns the position from which it receives every record; call it once
+     * {@link #ready()} completed. A reader that stopped meanwhile refuses it, so that no listener
+     * waits for records that never come.
+     */
+    synchronized long[] subscribe(TailListener subscription) {
+        if (dead) {
+            throw new IllegalStateException("live reader of " + topic + " stopped");
+        }
         subscribers.add(subscription);
         return positions.clone();
     }
 
-    synchronized void unsubscribe(LiveSubscription subscription) {
+    synchronized void unsubscribe(TailListener subscription) {
         subscribers.remove(subscription);
     }
 
@@ -107,13 +114,13 @@ final class LiveTail implements Runnable {
         } finally {
             dead = true;
             ready.completeExceptionally(new IllegalStateException("live reader of " + topic + " stopped"));
-            List<LiveSubscription> left;
+            List<TailListener> left;
             synchronized (this) {
                 left = List.copyOf(subscribers);
                 subscribers.clear();
             }
             // their clients reconnect with Last-Event-ID and resume on a new reader
-            left.forEach(LiveSubscription::readerStopped);
+            left.forEach(TailListener::readerStopped);
         }
     }
 
@@ -153,7 +160,7 @@ final class LiveTail implements Runnable {
             }
             positions[record.partition()] = record.offset() + 1;
             LiveRecord live = new LiveRecord(record.partition(), record.offset(), record.key(), type, record.value(), positions.clone());
-            for (Iterator<LiveSubscription> it = subscribers.iterator(); it.hasNext(); ) {
+            for (Iterator<TailListener> it = subscribers.iterator(); it.hasNext(); ) {
                 if (!it.next().offer(live)) {
                     it.remove();
                 }
