@@ -29,6 +29,11 @@ final class Tokens {
         return signed(claims(subject, Instant.now().plusSeconds(3600)), testKey(), testKid());
     }
 
+    /** Valid until {@code expiresAt} (and for the parser's clock skew after it). */
+    static String expiringAt(String subject, Instant expiresAt) {
+        return signed(claims(subject, expiresAt), testKey(), testKid());
+    }
+
     static String expired(String subject) {
         return signed(claims(subject, Instant.now().minusSeconds(3600)), testKey(), testKid());
     }

@@ -1,12 +1,15 @@
 package dev.conduit.gateway.security;
 
 import dev.conduit.gateway.http.ErrorResponses;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonNumber;
+import org.eclipse.microprofile.jwt.Claims;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +24,12 @@ import java.util.Optional;
  * RS256 signature (so {@code alg: none} and other algorithms are refused), issuer, expiry. The gateway
  * never changes the header; the services verify the same token again, and they alone refuse a token
  * revoked by a password change (see README, "Edge authentication").
+ *
+ * <p>A client sends the same token on every request for its lifetime, and the RSA verification was
+ * most of the gateway's CPU (issue 12), so a token that passed is kept ({@link VerifiedTokens}, by the
+ * exact token string) and not verified again: its time claims are still checked on every request as
+ * the parser checks them, it is verified again after {@code conduit.security.token-cache.max-age},
+ * and every kept token is forgotten when user-service's key set changes. A refused token is never kept.
  */
 @ApplicationScoped
 public class EdgeAuthenticator {
@@ -46,10 +55,15 @@ public class EdgeAuthenticator {
 
     private final JWTParser parser;
     private final VerificationKeys keys;
+    private final VerifiedTokens<Authenticated> verified;
 
-    public EdgeAuthenticator(JWTParser parser, VerificationKeys keys) {
+    public EdgeAuthenticator(JWTParser parser, VerificationKeys keys, TokenCacheConfig cache, JWTAuthContextInfo context) {
         this.parser = parser;
         this.keys = keys;
+        // the skew jose4j is given: the expiry grace when there is one, the clock skew otherwise
+        int skew = context.getExpGracePeriodSecs() > 0 ? context.getExpGracePeriodSecs() : Math.max(0, context.getClockSkew());
+        this.verified = new VerifiedTokens<>(cache.maximumSize(), cache.maxAge(), new VerifiedTokens.Rules(skew, context.getTokenAge()));
+        keys.onChange(verified::clear);
     }
 
     /**
@@ -66,6 +80,14 @@ public class EdgeAuthenticator {
         if (token.isEmpty()) {
             return Future.succeededFuture(REJECTED);
         }
+        Authenticated known = verified.get(token.get());
+        if (known != null) {
+            // the key set is refreshed on its schedule as on a miss; a change empties the cache
+            keys.refreshIfStale();
+            return Future.succeededFuture(known);
+        }
+        // read before the key is looked up: a key set that changes meanwhile keeps this token out of the cache
+        long generation = verified.generation();
         Optional<String> kid;
         try {
             kid = keyId(token.get());
@@ -73,18 +95,34 @@ public class EdgeAuthenticator {
             return Future.succeededFuture(REJECTED);
         }
         return keys.key(kid.orElse(null))
-                .map(key -> key == null ? REJECTED : verify(token.get(), key))
+                .map(key -> key == null ? REJECTED : verify(token.get(), key, generation))
                 .otherwise(REJECTED);
     }
 
-    private Result verify(String token, PublicKey key) {
+    private Result verify(String token, PublicKey key, long generation) {
         try {
             JsonWebToken jwt = parser.verify(token, key);
             String subject = jwt.getSubject() != null ? jwt.getSubject() : jwt.getName();
-            return subject == null ? REJECTED : new Authenticated(subject);
+            if (subject == null) {
+                return REJECTED;
+            }
+            Authenticated authenticated = new Authenticated(subject);
+            verified.put(token, authenticated, new VerifiedTokens.Times(jwt.getExpirationTime(),
+                    seconds(jwt.getClaim(Claims.nbf.name())), seconds(jwt.getClaim(Claims.iat.name()))), generation);
+            return authenticated;
         } catch (ParseException e) {
             return REJECTED;
         }
+    }
+
+    private static Long seconds(Object claim) {
+        if (claim instanceof Number number) {
+            return number.longValue();
+        }
+        if (claim instanceof JsonNumber number) {
+            return number.longValue();
+        }
+        return null;
     }
 
     /** The {@code kid} of a compact JWS's header; empty when it has none. */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,6 +69,8 @@ public class VerificationKeys {
     private Future<Held> fetching;
     private long lastFetch;
     private boolean failing;
+    /** Told after the keys held changed (a key added, replaced or withdrawn). */
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     @Inject
     public VerificationKeys(Vertx vertx, GatewayConfig config) {
@@ -91,20 +94,42 @@ public class VerificationKeys {
     }
 
     /**
+     * Runs {@code listener} each time the keys held change, after the new ones are in use: what was
+     * verified with the old ones (EdgeAuthenticator's cache) must be verified again.
+     */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    /**
      * The key that verifies a token with this {@code kid} (null: the token has none), or null when
      * user-service publishes no such key. Completes at once for a key held.
      */
     public Future<PublicKey> key(String kid) {
-        Held now = held;
-        if (now.loaded() && System.nanoTime() - now.freshUntil() > 0) {
-            fetch();
-        }
+        Held now = refreshedIfStale();
         PublicKey key = now.find(kid);
         if (key != null) {
             return Future.succeededFuture(key);
         }
         Future<Held> refreshed = fetchUnlessRecent();
         return refreshed == null ? Future.succeededFuture() : refreshed.map(fetched -> fetched.find(kid));
+    }
+
+    /**
+     * Starts fetching the set again, in the background, once the held one's lifetime is over; the
+     * held keys serve meanwhile. Also for a request whose token is already verified (EdgeAuthenticator's
+     * cache), so that the set is refreshed, and a withdrawn key noticed, while every token is a hit.
+     */
+    public void refreshIfStale() {
+        refreshedIfStale();
+    }
+
+    private Held refreshedIfStale() {
+        Held now = held;
+        if (now.loaded() && System.nanoTime() - now.freshUntil() > 0) {
+            fetch();
+        }
+        return now;
     }
 
     /** A fetch for a kid the held set lacks: the one under way, a new one, or none if the last was too recent. */
@@ -153,7 +178,11 @@ public class VerificationKeys {
             }
             failing = true;
         }
+        boolean changed = !next.byKid().equals(held.byKid()) || !next.all().equals(held.all());
         held = next;
+        if (changed) {
+            changeListeners.forEach(Runnable::run);
+        }
         return next;
     }
 

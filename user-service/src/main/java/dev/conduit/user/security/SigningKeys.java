@@ -1,5 +1,6 @@
 package dev.conduit.user.security;
 
+import dev.conduit.support.security.VerifiedTokenCache;
 import dev.conduit.user.config.UserConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -20,10 +21,12 @@ public class SigningKeys {
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
 
     private final UserConfig config;
+    private final VerifiedTokenCache verified;
     private volatile KeySet current;
 
-    public SigningKeys(UserConfig config) {
+    public SigningKeys(UserConfig config, VerifiedTokenCache verified) {
         this.config = config;
+        this.verified = verified;
     }
 
     void load(@Observes StartupEvent event) {
@@ -58,6 +61,8 @@ public class SigningKeys {
         KeySet held = current();
         if (!next.equals(held)) {
             current = next;
+            // a token verified with a key no longer in the set must not pass from the cache
+            verified.clear();
             LOG.infof("JWT keys changed: signing with kid %s%s; publishing %s", next.signingKid(),
                     next.signingKid().equals(held.signingKid()) ? "" : " (was " + held.signingKid() + ")", next.publicKeys().keySet());
         }
