@@ -1,5 +1,6 @@
 package dev.conduit.gateway.security;
 
+import dev.conduit.tokens.VerifiedTokens;
 import dev.conduit.gateway.http.ErrorResponses;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;

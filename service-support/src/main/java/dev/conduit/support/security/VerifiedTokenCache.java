@@ -1,5 +1,6 @@
 package dev.conduit.support.security;
 
+import dev.conduit.tokens.VerifiedTokens;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonNumber;

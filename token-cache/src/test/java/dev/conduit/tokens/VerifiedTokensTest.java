@@ -1,4 +1,4 @@
-package dev.conduit.support.security;
+package dev.conduit.tokens;
 
 import org.junit.jupiter.api.Test;
 
