@@ -27,6 +27,8 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
   # with the class-data archives ./conduit's build makes, so the start is timed as ./conduit starts
   ./mvnw -B -q -ntp -DskipTests -Dquarkus.package.jar.appcds.enabled=true package \
     -pl local-stack,user-service,post-service,comment-service,gateway,trending-service,bench -am
+  "$java" -Dconduit.home="$root" -cp local-stack/target/conduit-local-stack-1.0.0-SNAPSHOT.jar \
+    dev.conduit.localstack.Launcher train || echo "bench: the training run failed; the services keep the archives of the build"
 fi
 [ -f bench/target/bench.classpath ] || { echo "bench: not built; run without BENCH_SKIP_BUILD" >&2; exit 1; }
 

@@ -1,20 +1,16 @@
 package dev.conduit.bench;
 
+import dev.conduit.localstack.DataDir;
 import dev.conduit.localstack.LaunchException;
 import dev.conduit.localstack.Platform;
-import dev.conduit.localstack.Ports;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -138,10 +134,7 @@ public final class Main {
 
     /** The platform on a fresh data dir and free ports (a ./conduit running elsewhere does not matter), ./conduit's JVM options. */
     static Platform.Settings freeSettings(Path home, Path data) {
-        Platform.Settings defaults = Platform.Settings.fromEnvironment(home, System::getenv);
-        return new Platform.Settings(home, data, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
-                Ports.free(), Ports.free(), Ports.free(), defaults.serviceJvmOpts(),
-                Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free());
+        return Platform.Settings.onFreePorts(home, data, Platform.Settings.fromEnvironment(home, System::getenv).serviceJvmOpts());
     }
 
     static boolean lifted(String value) {
@@ -154,7 +147,7 @@ public final class Main {
 
     private void run() {
         Path data = home.resolve("bench").resolve("target").resolve("platform-data");
-        deleteRecursively(data);
+        DataDir.deleteRecursively(data);
         Platform.Settings settings = freeSettings(home, data);
         Platform platform = new Platform(settings, out);
         Thread stopper = new Thread(platform::close, "bench-platform-stop");
@@ -269,19 +262,6 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

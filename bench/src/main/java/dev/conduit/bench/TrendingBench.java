@@ -1,5 +1,6 @@
 package dev.conduit.bench;
 
+import dev.conduit.localstack.DataDir;
 import dev.conduit.localstack.Platform;
 
 import java.io.IOException;
@@ -110,7 +111,7 @@ final class TrendingBench {
         List<String> loads = new ArrayList<>();
         if (options.events() > 0) {
             Path work = home.resolve("bench").resolve("target").resolve("trending-data");
-            Main.deleteRecursively(work);
+            DataDir.deleteRecursively(work);
             TrendingThroughput throughput = new TrendingThroughput(home, work, out);
             if (!Files.isRegularFile(throughput.runner())) {
                 throw new IllegalStateException("trending-service is not built (" + throughput.runner() + "); run without BENCH_SKIP_BUILD");
@@ -137,7 +138,7 @@ final class TrendingBench {
         String liveLoad = null;
         if (options.live() > 0) {
             Path data = home.resolve("bench").resolve("target").resolve("platform-data");
-            Main.deleteRecursively(data);
+            DataDir.deleteRecursively(data);
             Platform.Settings settings = Main.freeSettings(home, data);
             Platform platform = new Platform(settings, out);
             Thread stopper = new Thread(platform::close, "bench-platform-stop");

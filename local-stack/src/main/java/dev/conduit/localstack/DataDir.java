@@ -19,6 +19,20 @@ public record DataDir(Path root) {
     static final String MARKER = "conduit-data.properties";
     static final String LAYOUT = "1";
 
+    /** Deletes a folder and everything in it (a throwaway data dir); nothing when it does not exist. */
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Opens {@code root}, creating it when absent or empty; refuses a foreign or corrupt folder. */
     public static DataDir open(Path root) {
         Path dir = root.toAbsolutePath().normalize();

@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./conduit [start|stop|status]}: runs the whole platform in the foreground until Ctrl-C,
- * stops a running one, or tells whether one runs. Every failure is one line on stderr and exit 1.
+ * stops a running one, or tells whether one runs; {@code train} is the last step of {@code ./conduit build}
+ * (see {@link Platform#train}). Every failure is one line on stderr and exit 1.
  */
 public final class Launcher {
 
@@ -26,7 +29,8 @@ public final class Launcher {
                 case "start" -> start(settings);
                 case "stop" -> stop(settings);
                 case "status" -> status(settings);
-                default -> throw new LaunchException("unknown command '" + command + "'; use start, stop or status");
+                case "train" -> train(settings);
+                default -> throw new LaunchException("unknown command '" + command + "'; use start, stop, status or train");
             }
         } catch (LaunchException e) {
             System.err.println("conduit: " + e.getMessage());
@@ -78,6 +82,32 @@ public final class Launcher {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The platform once on free ports and a throwaway data dir (a platform running with the same
+     * settings is not disturbed), through {@link Platform#train}: the services' class-data archives.
+     */
+    private static void train(Platform.Settings settings) {
+        Path data;
+        try {
+            data = Files.createTempDirectory("conduit-training");
+        } catch (IOException e) {
+            throw new LaunchException("cannot create a data dir for the training run: " + e.getMessage(), e);
+        }
+        Platform platform = new Platform(Platform.Settings.onFreePorts(settings.home(), data, settings.serviceJvmOpts()),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        Thread hook = new Thread(platform::close, "conduit-training-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long begin = System.nanoTime();
+        try {
+            List<String> kept = platform.train();
+            System.out.printf(Locale.ROOT, "class-data archives from a training run (%.0f s):%n", (System.nanoTime() - begin) / 1e9);
+            kept.forEach(line -> System.out.println("  " + line));
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            DataDir.deleteRecursively(data);
         }
     }
 

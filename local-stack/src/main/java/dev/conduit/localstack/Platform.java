@@ -1,9 +1,11 @@
 package dev.conduit.localstack;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,9 +75,14 @@ public final class Platform implements AutoCloseable {
 
         /** All on free loopback ports, data in {@code dataDir}: for tests. */
         public static Settings onFreePorts(Path home, Path dataDir) {
+            return onFreePorts(home, dataDir, SERVICE_JVM_OPTS);
+        }
+
+        /** All on free loopback ports (a platform running elsewhere does not matter), data in {@code dataDir}. */
+        public static Settings onFreePorts(Path home, Path dataDir, List<String> serviceJvmOpts) {
             return new Settings(home, dataDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                     Ports.free(), Ports.free(), Ports.free(),
-                    SERVICE_JVM_OPTS,
+                    serviceJvmOpts,
                     Ports.free(), Ports.free(), Ports.free(), Ports.free(),
                     Ports.free(), Ports.free());
         }
@@ -125,8 +132,16 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Written into each service's quarkus-app folder by a build with AppCDS (./conduit's build does it). */
+    /**
+     * Each service's class-data archive, in its quarkus-app folder: Quarkus' (quarkus.package.jar.appcds.enabled,
+     * the classes loaded until the application starts), replaced by {@link #train} with one written at the
+     * end of a training run (also every class a working service loads afterwards: the Kafka and MongoDB
+     * clients, Jackson's serializers, the event handlers).
+     */
     static final String APP_CDS_ARCHIVE = "app-cds.jsa";
+
+    /** Where a training run's service writes its archive at exit, before {@link #train} keeps it. */
+    static final String TRAINING_ARCHIVE = APP_CDS_ARCHIVE + ".training";
 
     private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVICE_TIMEOUT = Duration.ofSeconds(120);
@@ -138,6 +153,7 @@ public final class Platform implements AutoCloseable {
     private Supervisor supervisor;
     private DataDir data;
     private JwtKeys keys;
+    private boolean training;
 
     public Platform(Settings settings, PrintStream out) {
         this(settings, out, Map.of());
@@ -257,6 +273,70 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /**
+     * The training run of {@code ./conduit build}: starts the platform with every service writing a
+     * class-data archive at exit, sends {@link Training}'s requests through the gateway, stops it, and
+     * keeps each archive as the service's {@value #APP_CDS_ARCHIVE} (only from a run whose requests all
+     * succeeded and a service that exited on its SIGTERM). A later start maps those classes instead of
+     * loading and verifying them one by one. Returns what it kept, one line per service.
+     */
+    public List<String> train() {
+        training = true;
+        boolean worked = false;
+        try {
+            start();
+            new Training(settings).run();
+            worked = true;
+        } finally {
+            close();
+            if (!worked) {
+                launchedServices().forEach(app -> deleteQuietly(app.resolve(TRAINING_ARCHIVE)));
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        for (ChildProcess child : supervisor.children()) {
+            if (child.name().equals("kafka") || child.name().equals("mongo")) {
+                continue;
+            }
+            Path app = appDir(child.name());
+            Path written = app.resolve(TRAINING_ARCHIVE);
+            boolean clean = child.exitCode().filter(code -> code == 0 || code == 128 + 15).isPresent();
+            try {
+                if (clean && Files.isRegularFile(written) && Files.size(written) > 0) {
+                    Files.move(written, app.resolve(APP_CDS_ARCHIVE), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                    kept.add(String.format(Locale.ROOT, "%-16s %s (%.0f MiB)", child.name(),
+                            settings.home().relativize(app.resolve(APP_CDS_ARCHIVE)), Files.size(app.resolve(APP_CDS_ARCHIVE)) / 1048576.0));
+                } else {
+                    kept.add(String.format(Locale.ROOT, "%-16s wrote no archive (exit %s); keeps the one it had", child.name(),
+                            child.exitCode().map(String::valueOf).orElse("unknown")));
+                }
+            } catch (IOException e) {
+                kept.add(child.name() + ": archive not kept: " + e.getMessage());
+            } finally {
+                deleteQuietly(written);
+            }
+        }
+        return kept;
+    }
+
+    private List<Path> launchedServices() {
+        return supervisor == null ? List.of() : supervisor.children().stream()
+                .map(ChildProcess::name).filter(n -> !n.equals("kafka") && !n.equals("mongo")).map(this::appDir).toList();
+    }
+
+    private Path appDir(String service) {
+        return settings.home().resolve(service).resolve("target").resolve("quarkus-app");
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover is replaced by the next training run
+        }
+    }
+
     /** Stops one part (SIGTERM), leaving the rest running and not restarting it: to test how the others cope. */
     public void stopService(String name) {
         ChildProcess child = supervisor.hold(name);
@@ -295,17 +375,24 @@ public final class Platform implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(settings.serviceJvmOpts());
-        // The class-data archive of ./conduit's build (quarkus.package.jar.appcds.enabled): classes come
+        // The class-data archive of ./conduit's build (Quarkus', then the training run's): classes come
         // mapped from it instead of being loaded and verified one by one, about a third less CPU at start.
         // It records the class path as "quarkus-run.jar" relative to the app folder, so the service is
         // started there with that relative path; a JVM that cannot use the archive (another JDK, a
         // stale archive) starts without it.
-        if (Files.isRegularFile(app.resolve(APP_CDS_ARCHIVE))) {
-            command.add("-XX:SharedArchiveFile=" + APP_CDS_ARCHIVE);
-        }
-        Path agent = Servers.ownLocation();
-        if (agent.toString().endsWith(".jar")) {
-            command.add("-javaagent:" + agent);
+        if (training) {
+            // written at exit (SIGTERM included); without the agent, which a JVM writing an archive
+            // refuses (an agent could have changed the classes), and which a training run, stopped by
+            // the launcher that started it, does without
+            command.add("-XX:ArchiveClassesAtExit=" + TRAINING_ARCHIVE);
+        } else {
+            if (Files.isRegularFile(app.resolve(APP_CDS_ARCHIVE))) {
+                command.add("-XX:SharedArchiveFile=" + APP_CDS_ARCHIVE);
+            }
+            Path agent = Servers.ownLocation();
+            if (agent.toString().endsWith(".jar")) {
+                command.add("-javaagent:" + agent);
+            }
         }
         command.add("-jar");
         command.add(runner.getFileName().toString());

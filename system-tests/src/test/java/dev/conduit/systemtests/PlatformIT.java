@@ -1,6 +1,7 @@
 package dev.conduit.systemtests;
 
 import dev.conduit.localstack.Platform;
+import dev.conduit.localstack.Training;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -8,6 +9,7 @@ import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The packaged platform comes up; health lives on the management ports, never on the public ones. */
 class PlatformIT {
@@ -51,5 +53,15 @@ class PlatformIT {
                         .body(not(containsString("jvm_memory")));
             }
         }
+    }
+
+    /**
+     * The training run of ./conduit build (the services' class-data archives) sends this workload and keeps
+     * no archive when any answer differs from what it expects: it must pass against the packaged platform.
+     */
+    @Test
+    void trainingWorkloadPassesAgainstThePackagedPlatform() {
+        int requests = new Training(SharedPlatform.get().settings()).run();
+        assertTrue(requests >= 50, "requests sent: " + requests);
     }
 }
