@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -154,6 +153,11 @@ public final class Platform implements AutoCloseable {
     private DataDir data;
     private JwtKeys keys;
     private boolean training;
+    /** In a training run: each service's latest process and its app folder, where it writes its archive at exit. */
+    private final Map<String, Trainee> trainees = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    private record Trainee(ChildProcess process, Path app) {
+    }
 
     public Platform(Settings settings, PrintStream out) {
         this(settings, out, Map.of());
@@ -290,50 +294,32 @@ public final class Platform implements AutoCloseable {
         } finally {
             close();
             if (!worked) {
-                launchedServices().forEach(app -> deleteQuietly(app.resolve(TRAINING_ARCHIVE)));
+                trainees.values().forEach(t -> deleteQuietly(t.app().resolve(TRAINING_ARCHIVE)));
             }
         }
         List<String> kept = new ArrayList<>();
-        for (ChildProcess child : supervisor.children()) {
-            if (child.name().equals("kafka") || child.name().equals("mongo")) {
-                continue;
-            }
-            Path app = appDir(child.name());
-            Path written = app.resolve(TRAINING_ARCHIVE);
-            boolean clean = child.exitCode().filter(code -> code == 0 || code == 128 + 15).isPresent();
+        trainees.forEach((name, trainee) -> {
+            Path archive = trainee.app().resolve(APP_CDS_ARCHIVE);
             try {
-                if (clean && Files.isRegularFile(written) && Files.size(written) > 0) {
-                    Files.move(written, app.resolve(APP_CDS_ARCHIVE), StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.ATOMIC_MOVE);
-                    kept.add(String.format(Locale.ROOT, "%-16s %s (%.0f MiB)", child.name(),
-                            settings.home().relativize(app.resolve(APP_CDS_ARCHIVE)), Files.size(app.resolve(APP_CDS_ARCHIVE)) / 1048576.0));
+                if (Servers.keepArchive(trainee.process(), trainee.app().resolve(TRAINING_ARCHIVE), archive)) {
+                    kept.add(String.format(Locale.ROOT, "%-16s %s (%.0f MiB)", name, settings.home().relativize(archive),
+                            Files.size(archive) / 1048576.0));
                 } else {
-                    kept.add(String.format(Locale.ROOT, "%-16s wrote no archive (exit %s); keeps the one it had", child.name(),
-                            child.exitCode().map(String::valueOf).orElse("unknown")));
+                    kept.add(String.format(Locale.ROOT, "%-16s wrote no archive (exit %s); keeps the one it had", name,
+                            trainee.process().exitCode().map(String::valueOf).orElse("unknown")));
                 }
             } catch (IOException e) {
-                kept.add(child.name() + ": archive not kept: " + e.getMessage());
-            } finally {
-                deleteQuietly(written);
+                kept.add(name + ": archive not kept: " + e.getMessage());
             }
-        }
+        });
         return kept;
-    }
-
-    private List<Path> launchedServices() {
-        return supervisor == null ? List.of() : supervisor.children().stream()
-                .map(ChildProcess::name).filter(n -> !n.equals("kafka") && !n.equals("mongo")).map(this::appDir).toList();
-    }
-
-    private Path appDir(String service) {
-        return settings.home().resolve(service).resolve("target").resolve("quarkus-app");
     }
 
     private static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
-            // a leftover is replaced by the next training run
+            // a leftover is overwritten by the next training run
         }
     }
 
@@ -398,7 +384,11 @@ public final class Platform implements AutoCloseable {
         command.add(runner.getFileName().toString());
         Map<String, String> env = with(with(service.env(), "QUARKUS_HTTP_PORT", String.valueOf(service.port())),
                 "QUARKUS_MANAGEMENT_PORT", String.valueOf(service.managementPort()));
-        return ChildProcess.start(service.name(), command, env, data.logs().resolve(service.name() + ".log"), app);
+        ChildProcess child = ChildProcess.start(service.name(), command, env, data.logs().resolve(service.name() + ".log"), app);
+        if (training) {
+            trainees.put(service.name(), new Trainee(child, app));
+        }
+        return child;
     }
 
     /** Polls every child until all are ready, printing each as it becomes ready. */

@@ -47,17 +47,32 @@ public final class Servers {
     /** After the launcher's broker stopped cleanly: the archive it wrote becomes the one later brokers use. */
     static void keepKafkaArchive(ChildProcess kafka) {
         Optional<Path> archive = kafkaArchive();
-        if (archive.isEmpty() || kafka.isAlive()
-                || kafka.exitCode().filter(code -> code == 0 || code == 128 + 15).isEmpty()) {
+        if (archive.isEmpty()) {
             return;
         }
-        Path written = ownArchive(archive.get());
         try {
-            if (Files.isRegularFile(written) && Files.size(written) > 0) {
-                Files.move(written, archive.get(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
+            keepArchive(kafka, ownArchive(archive.get()), archive.get());
         } catch (IOException e) {
             // the next start goes without it and writes it again
+        }
+    }
+
+    /**
+     * The class-data archive a JVM wrote at exit ({@code -XX:ArchiveClassesAtExit=written}) becomes
+     * {@code archive}, in one atomic move, when the process exited cleanly (0, or on its SIGTERM) and wrote
+     * one; otherwise {@code archive} stays as it was. What it wrote is removed either way. Returns whether
+     * it was kept.
+     */
+    static boolean keepArchive(ChildProcess child, Path written, Path archive) throws IOException {
+        try {
+            boolean clean = child.exitCode().filter(code -> code == 0 || code == 128 + 15).isPresent();
+            if (!clean || !Files.isRegularFile(written) || Files.size(written) == 0) {
+                return false;
+            }
+            Files.move(written, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } finally {
+            Files.deleteIfExists(written);
         }
     }
 

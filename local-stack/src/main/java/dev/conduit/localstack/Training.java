@@ -78,7 +78,7 @@ public final class Training {
         send("GET", "/articles?favorited=" + alice, null, null, 200);
 
         // comment-service learns of an article from its event: comments wait for it
-        await("comments on a new article", "/articles/" + bobs + "/comments", null, r -> r.statusCode() == 200);
+        await("comments on a new article", "/articles/" + bobs + "/comments", r -> r.statusCode() == 200);
         String comment = send("POST", "/articles/" + bobs + "/comments", aliceToken, "{\"comment\":{\"body\":\"trained\"}}", 200, 201);
         send("POST", "/articles/" + bobs + "/comments", aliceToken, "{\"comment\":{}}", 422);
         send("GET", "/articles/" + bobs + "/comments", aliceToken, null, 200);
@@ -88,15 +88,15 @@ public final class Training {
 
         // the profile change reaches post-service's and comment-service's author read models
         String bio = "trained " + run;
-        await("the new bio in an article", "/articles/" + alices, null, r -> r.body().contains(bio));
+        await("the new bio in an article", "/articles/" + alices, r -> r.body().contains(bio));
         send("POST", "/articles/" + alices + "/comments", aliceToken, "{\"comment\":{\"body\":\"second\"}}", 200, 201);
-        await("the new bio in a comment", "/articles/" + alices + "/comments", null, r -> r.body().contains(bio));
+        await("the new bio in a comment", "/articles/" + alices + "/comments", r -> r.body().contains(bio));
 
-        await("trending articles", "/trending/articles", null, r -> r.statusCode() == 200);
+        await("trending articles", "/trending/articles", r -> r.statusCode() == 200);
         send("GET", "/trending/tags", null, null, 200);
 
         send("DELETE", "/articles/" + alices, aliceToken, null, 200, 204);
-        await("comments of a deleted article", "/articles/" + alices + "/comments", null, r -> r.statusCode() == 404);
+        await("comments of a deleted article", "/articles/" + alices + "/comments", r -> r.statusCode() == 404);
 
         get(settings.gatewayManagementUrl() + "/q/health/group/platform", 200);
         get(settings.gatewayManagementUrl() + "/q/metrics", 200);
@@ -143,14 +143,17 @@ public final class Training {
         return m.group(1);
     }
 
+    /** A request to the API, with the caller's token when there is one. */
+    private HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10));
+        return token == null ? request : request.header("Authorization", "Token " + token);
+    }
+
     private String send(String method, String path, String token, String json, int... expected) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder request = request(path, token)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Token " + token);
         }
         HttpResponse<String> response = exchange(request.build());
         for (int status : expected) {
@@ -170,14 +173,10 @@ public final class Training {
     }
 
     /** Polls (100 ms apart) until {@code done} holds: what an event changes shows only once it was consumed. */
-    private void await(String what, String path, String token, Predicate<HttpResponse<String>> done) {
+    private void await(String what, String path, Predicate<HttpResponse<String>> done) {
         long deadline = System.nanoTime() + PROPAGATION.toNanos();
         while (true) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10));
-            if (token != null) {
-                request.header("Authorization", "Token " + token);
-            }
-            HttpResponse<String> response = exchange(request.build());
+            HttpResponse<String> response = exchange(request(path, null).build());
             if (done.test(response)) {
                 return;
             }
@@ -204,5 +203,4 @@ public final class Training {
     private static String abbreviate(String body) {
         return body.length() > 300 ? body.substring(0, 300) + " ..." : body;
     }
-
 }
