@@ -63,6 +63,23 @@ class VerificationKeysTest {
     }
 
     @Test
+    void aRequestThatReadTheSetJustBeforeAFetchLandedGetsTheKeyItBrought() throws Exception {
+        JwtKeys.ensure(dir);
+        int port = Ports.free();
+        serve(port);
+        VerificationKeys keys = keys(port);
+        String kid = TestKeys.signingKid(dir);
+        assertNotNull(get(keys, kid), "the first fetch brought the key");
+        // what a request does that read the set before that fetch was installed: within the minimum
+        // interval, so no new fetch may be made; the key must come from the set held now
+        int before = fetches.get();
+        assertNotNull(keys.missing(kid).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertEquals(before, fetches.get(), "no fetch for a key already held");
+        assertNull(keys.missing(UUID.randomUUID().toString()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS),
+                "a kid nobody publishes is still refused");
+    }
+
+    @Test
     void madeUpKidsCostUserServiceAtMostOneFetchPerInterval() throws Exception {
         JwtKeys.ensure(dir);
         int port = Ports.free();
