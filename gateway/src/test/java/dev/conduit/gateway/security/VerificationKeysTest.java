@@ -73,9 +73,9 @@ class VerificationKeysTest {
         // what a request does that read the set before that fetch was installed: within the minimum
         // interval, so no new fetch may be made; the key must come from the set held now
         int before = fetches.get();
-        assertNotNull(keys.missing(kid).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        assertNotNull(missing(keys, kid));
         assertEquals(before, fetches.get(), "no fetch for a key already held");
-        assertNull(keys.missing(UUID.randomUUID().toString()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS),
+        assertNull(missing(keys, UUID.randomUUID().toString()),
                 "a kid nobody publishes is still refused");
     }
 
@@ -147,6 +147,10 @@ class VerificationKeysTest {
 
     private static PublicKey get(VerificationKeys keys, String kid) throws Exception {
         return keys.key(kid).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private static PublicKey missing(VerificationKeys keys, String kid) throws Exception {
+        return keys.missing(kid).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     private void serve(int port) throws IOException {

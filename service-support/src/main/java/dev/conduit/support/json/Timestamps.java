@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
  * {@link Instant#toString()} drops a zero fraction, which RealWorld clients reject.
  *
  * <p>Every article and comment in an answer carries two of them, so they are written by hand for the
- * years 0000-9999: a page of 20 articles spent 5 % of post-service's CPU in {@link DateTimeFormatter}
+ * years 1-9999: a page of 20 articles spent 5 % of post-service's CPU in {@link DateTimeFormatter}
  * (bench/run.sh, list scenario, JFR). Other years (which no write here produces) keep the formatter.
  */
 public final class Timestamps {
