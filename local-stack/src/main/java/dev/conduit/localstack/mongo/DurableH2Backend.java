@@ -29,6 +29,16 @@ public final class DurableH2Backend extends H2Backend {
     /** H2's own default for its SQL engine ({@code MAX_COMPACT_TIME}). */
     static final int COMPACT_ON_CLOSE_MS = 200;
 
+    /**
+     * How long a chunk that no longer holds live data is kept before its space is reused, when every
+     * commit is fsynced. H2 keeps such chunks for 45 s by default because it assumes the disk may
+     * take that long to flush its write buffers; with {@link Durability#FSYNC} each commit is forced to
+     * the disk before the write is answered, so that assumption does not apply. With one commit per
+     * acknowledged write, 45 s of dead chunks made the file five times larger: 388 MB against 74 MB
+     * after 20,000 article creates (local-stack MongoDB-wire server, 16 writers).
+     */
+    static final int FSYNCED_RETENTION_MS = 1_000;
+
     private final MVStore store;
     private final Durability durability;
     private final GroupCommit groupCommit;
@@ -40,6 +50,9 @@ public final class DurableH2Backend extends H2Backend {
         this.store = store;
         this.durability = durability;
         this.groupCommit = new GroupCommit(this::commitAndWrite);
+        if (durability == Durability.FSYNC) {
+            store.setRetentionTime(FSYNCED_RETENTION_MS);
+        }
     }
 
     /** Opens (or creates) the H2 file with mongo-java-server's own settings (H2 defaults). */

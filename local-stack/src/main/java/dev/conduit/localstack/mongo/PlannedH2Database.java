@@ -54,7 +54,8 @@ final class PlannedH2Database extends H2Database {
     protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
         MVStore mvStore = store != null ? store : OPENING.get();
         String fullName = getFullCollectionNamespace(collectionName);
-        MVMap<Object, Document> dataMap = mvStore.openMap(DATA_PREFIX + fullName);
+        MVMap<Object, Document> dataMap = mvStore.openMap(DATA_PREFIX + fullName,
+                new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType()));
         MVMap<String, Object> metaMap = mvStore.openMap(META_PREFIX + fullName);
         return new Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
     }
