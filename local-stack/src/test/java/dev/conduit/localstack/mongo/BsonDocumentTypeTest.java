@@ -93,6 +93,18 @@ class BsonDocumentTypeTest {
         assertEquals(0, written.remaining(), "each value read exactly its own bytes");
     }
 
+    /** A value BSON cannot hold (none comes from a client) is stored as H2 stored it before, not refused. */
+    @Test
+    void aValueBsonCannotHoldIsWrittenTheOldWay() {
+        Document document = new Document("_id", 1).append("duration", java.time.Duration.ofSeconds(5));
+        WriteBuffer buffer = new WriteBuffer();
+        new BsonDocumentType().write(buffer, document);
+        ByteBuffer written = buffer.getBuffer().flip();
+        org.junit.jupiter.api.Assertions.assertNotEquals(BsonDocumentType.TAG, written.get(0));
+        assertEquals(document, new BsonDocumentType().read(written));
+        assertEquals(0, written.remaining());
+    }
+
     /** The new form is the smaller one, and it is what a page is written in from now on. */
     @Test
     void writesTaggedBsonSmallerThanJavaSerialization() {
