@@ -55,7 +55,10 @@ public final class DurableH2Backend extends H2Backend {
         }
     }
 
-    /** Opens (or creates) the H2 file with mongo-java-server's own settings (H2 defaults). */
+    /**
+     * Opens (or creates) the H2 file with mongo-java-server's own settings (H2 defaults), but for the
+     * retention of dead chunks under {@link Durability#FSYNC} ({@link #FSYNCED_RETENTION_MS}).
+     */
     public static DurableH2Backend open(Path file, Durability durability) {
         MVStore store = new MVStore.Builder().fileName(file.toString()).open();
         try {

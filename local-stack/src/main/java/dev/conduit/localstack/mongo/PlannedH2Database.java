@@ -20,7 +20,9 @@ import java.util.List;
 /**
  * mongo-java-server's H2 database whose collections look documents up through {@link IndexPlanner},
  * with every index in memory (the documents are what the file keeps).
- * The store layout (map names) is H2Database's own, so a data file written before reads the same.
+ * The store layout (map names) is H2Database's own, so a data file written before reads the same;
+ * documents are written as BSON ({@link BsonDocumentType}), which also reads the Java-serialized
+ * ones of such a file.
  */
 final class PlannedH2Database extends H2Database {
 
