@@ -60,9 +60,7 @@ final class BsonDocumentType extends BasicDataType<Document> {
     public void write(WriteBuffer buffer, Document document) {
         ByteBuf bson = Unpooled.buffer(Math.max(256, averageSize - SERIALIZATION_OVERHEAD));
         try {
-            try {
-                BsonEncoder.encodeDocument(document, bson);
-            } catch (RuntimeException notBson) {
+            if (!encoded(document, bson)) {
                 legacy.write(buffer, document);
                 return;
             }
@@ -72,6 +70,16 @@ final class BsonDocumentType extends BasicDataType<Document> {
             buffer.put(bson.array(), bson.arrayOffset() + bson.readerIndex(), size);
         } finally {
             bson.release();
+        }
+    }
+
+    /** Whether the BSON encoder could write {@code document} into {@code bson} (it refuses a type it does not know). */
+    private static boolean encoded(Document document, ByteBuf bson) {
+        try {
+            BsonEncoder.encodeDocument(document, bson);
+            return true;
+        } catch (RuntimeException notBson) {
+            return false;
         }
     }
 
