@@ -1,19 +1,25 @@
 package dev.conduit.user;
 
 import dev.conduit.localstack.testing.ConduitTestResource;
+import dev.conduit.support.security.Caller;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
 import static dev.conduit.user.Users.PASSWORD;
 import static dev.conduit.user.Users.post;
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -124,6 +130,30 @@ class ProfileTest {
         clear.put("image", "");
         given().header("Authorization", jake.auth()).contentType(ContentType.JSON).body(Map.of("user", clear))
                 .put("/user").then().statusCode(200).body("user.bio", nullValue()).body("user.image", nullValue());
+    }
+
+    @Test
+    void anUpdateAnswersWithTheCallersTokenUnlessItNoLongerNamesThemRight() {
+        Users.Registered jake = Users.register();
+        String sameToken = put(jake, Map.of("bio", "skates")).statusCode(200).extract().path("user.token");
+        assertEquals(jake.token(), sameToken, "a bio change keeps the caller's token, as GET /api/user does");
+
+        String renamed = jake.username() + "_r";
+        String renamedToken = put(jake, Map.of("username", renamed)).statusCode(200).extract().path("user.token");
+        assertNotEquals(jake.token(), renamedToken);
+        assertEquals(renamed, usernameClaim(renamedToken), "a new username is signed into a fresh token");
+
+        // the old token still proves who jake is, but names him by his old username: a fresh one
+        String refreshed = put(jake, Map.of("image", "https://i.example.com/j.png")).statusCode(200).extract().path("user.token");
+        assertNotEquals(jake.token(), refreshed);
+        assertEquals(renamed, usernameClaim(refreshed));
+        given().header("Authorization", "Token " + refreshed).get("/user").then().statusCode(200)
+                .body("user.image", equalTo("https://i.example.com/j.png"));
+    }
+
+    private static String usernameClaim(String token) {
+        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        return JsonPath.from(payload).getString(Caller.USERNAME_CLAIM);
     }
 
     @Test
