@@ -2,6 +2,8 @@ package dev.conduit.comment;
 
 import dev.conduit.comment.Fixtures.User;
 import dev.conduit.comment.service.CommentPages;
+import dev.conduit.localstack.testing.Scrape;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -10,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,9 @@ class CommentCacheTest {
 
     @Inject
     CommentPages pages;
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Test
     void aNewCommentShowsAndADeletedOneGoesAtOnceOnACachedPage() {
@@ -108,6 +114,38 @@ class CommentCacheTest {
         await("the new bio shows").atMost(Duration.ofSeconds(10)).until(() -> "new bio".equals(bio(path)));
         assertFalse("old bio".equals(bio(path)));
         assertTrue("new bio".equals(bio(path)));
+    }
+
+    @Test
+    void bothCachesCountTheirHitsAndMissesOnTheMetrics() {
+        User jake = user();
+        userEvent(jake.id(), "UserRegistered", 1, Map.of("userId", jake.id(), "username", jake.username()));
+        String slug = unique("counted");
+        publishedArticle(slug, jake.id());
+        commentId(jake, slug, "counted");
+        String path = "/articles/" + slug + "/comments";
+
+        Scrape before = Scrape.of(management);
+        ids(path);
+        ids(path);
+        ids(path);
+        Scrape after = Scrape.of(management);
+        assertTrue(gets(after, "comment-pages", "miss") - gets(before, "comment-pages", "miss") >= 1,
+                "the first read of the new version is a miss");
+        assertTrue(gets(after, "comment-pages", "hit") - gets(before, "comment-pages", "hit") >= 2,
+                "the two reads after it are hits");
+
+        // the author cache caches once it follows conduit.users; from then on a read of jake's comment is a hit
+        await("an author cache hit").atMost(Fixtures.WAIT).until(() -> {
+            double hits = gets(Scrape.of(management), "authors", "hit");
+            ids(path);
+            return gets(Scrape.of(management), "authors", "hit") > hits;
+        });
+    }
+
+    private static double gets(Scrape scrape, String cache, String result) {
+        return scrape.value("cache_gets_total", Map.of("cache", cache, "result", result))
+                .orElseThrow(() -> new AssertionError("no cache_gets_total for " + cache + " " + result));
     }
 
     private static String bio(String path) {

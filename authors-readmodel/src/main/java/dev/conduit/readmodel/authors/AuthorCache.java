@@ -6,10 +6,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import dev.conduit.events.Topics;
 import dev.conduit.support.live.LiveHub;
 import dev.conduit.support.live.LiveRecord;
 import dev.conduit.support.live.TailListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -85,6 +89,12 @@ public class AuthorCache implements TailListener {
     private final String topic;
     private final Ticker ticker;
     private final Cache<String, Entry> entries;
+    /**
+     * Hits and misses as {@link #get(Collection)} decides them: an author answered from memory is a
+     * hit, one read from the store a miss (an entry of an older epoch or past its age, or while not
+     * caching, included), though Caffeine would count finding such an entry as a hit.
+     */
+    private final StatsCounter stats = new ConcurrentStatsCounter();
     private final Cache<String, Long> fences;
     /** Odd while the reader follows the topic (entries may be cached), even while not; bumped on every change of state. */
     private volatile long epoch;
@@ -125,6 +135,7 @@ public class AuthorCache implements TailListener {
         this.ticker = ticker;
         this.entries = Caffeine.newBuilder().maximumSize(config.maxSize())
                 .expireAfterWrite(config.maxAge().toNanos(), TimeUnit.NANOSECONDS).ticker(ticker).executor(Runnable::run)
+                .recordStats(() -> stats)
                 .build();
         this.fences = Caffeine.newBuilder().maximumSize(config.maxFences())
                 .expireAfterWrite(config.fenceWindow().toNanos(), TimeUnit.NANOSECONDS).ticker(ticker).executor(Runnable::run)
@@ -136,6 +147,14 @@ public class AuthorCache implements TailListener {
                 })
                 .build();
         this.pausedUntil = ticker.read();
+    }
+
+    /**
+     * Hits, misses, evictions and size of the author entries on /q/metrics
+     * ({@code cache_gets_total{cache="authors"}} and the rest of Micrometer's Caffeine binder).
+     */
+    void bindMetrics(@Observes StartupEvent event, MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, entries, "authors");
     }
 
     void start(@Observes StartupEvent event) {
@@ -276,13 +295,15 @@ public class AuthorCache implements TailListener {
         Set<String> missing = new HashSet<>();
         long current = epoch;
         for (String id : ids) {
-            Entry entry = usable(current) ? entries.getIfPresent(id) : null;
+            Entry entry = usable(current) ? entries.asMap().get(id) : null; // counts nothing: decided below
             if (entry != null && entry.epoch() == current && ticker.read() - entry.loadedAt() < config.maxAge().toNanos()) {
                 found.put(id, entry.author());
             } else {
                 missing.add(id);
             }
         }
+        stats.recordHits(found.size());
+        stats.recordMisses(missing.size());
         if (missing.isEmpty()) {
             return Uni.createFrom().item(found);
         }

@@ -2,10 +2,16 @@ package dev.conduit.comment.service;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import dev.conduit.comment.CommentDocument;
 import dev.conduit.comment.config.CommentConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -44,6 +50,11 @@ public class CommentPages {
 
     private final boolean enabled;
     private final Cache<Key, Page> pages;
+    /**
+     * Hits and misses as this class decides them: a page of an older version is a miss (the page is
+     * listed again), though Caffeine would count finding it as a hit; evictions as Caffeine counts them.
+     */
+    private final StatsCounter stats = new ConcurrentStatsCounter();
 
     public CommentPages(CommentConfig config) {
         this.enabled = config.pageCache().enabled();
@@ -52,7 +63,16 @@ public class CommentPages {
                 .weigher((Key key, Page page) -> page.comments().stream()
                         .mapToInt(c -> PER_COMMENT + (c.body == null ? 0 : c.body.length())).sum() + PER_COMMENT)
                 .expireAfterWrite(config.pageCache().maxAge())
+                .recordStats(() -> stats)
                 .build();
+    }
+
+    /**
+     * Hits, misses, evictions and size on /q/metrics ({@code cache_gets_total{cache="comment-pages"}}
+     * and the rest of Micrometer's Caffeine binder): how many comment lists the pages answered.
+     */
+    void bindMetrics(@Observes StartupEvent event, MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, pages, "comment-pages");
     }
 
     /**
@@ -65,10 +85,12 @@ public class CommentPages {
             return list.get();
         }
         Key key = new Key(articleId, offset, limit);
-        Page cached = pages.getIfPresent(key);
+        Page cached = pages.asMap().get(key); // counts nothing: hit or miss is decided here
         if (cached != null && cached.commentsVersion() == commentsVersion) {
+            stats.recordHits(1);
             return Uni.createFrom().item(cached.comments());
         }
+        stats.recordMisses(1);
         return list.get().invoke(found -> pages.asMap().compute(key, (k, old) ->
                 old != null && old.commentsVersion() > commentsVersion ? old : new Page(commentsVersion, List.copyOf(found))));
     }
