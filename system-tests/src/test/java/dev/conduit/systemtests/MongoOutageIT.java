@@ -2,6 +2,7 @@ package dev.conduit.systemtests;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.localstack.Platform;
+import dev.conduit.localstack.testing.TestTokens;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +104,7 @@ class MongoOutageIT {
     }
 
     private static String subject(String token) throws Exception {
-        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-        return new ObjectMapper().readTree(payload).get("sub").asText();
+        return TestTokens.claims(token).getString("sub");
     }
 
     private void publish(Platform platform, String key, UUID eventId, Map<String, Object> envelope) throws Exception {

@@ -1,6 +1,7 @@
 package dev.conduit.systemtests;
 
 import dev.conduit.localstack.JwtKeys;
+import dev.conduit.localstack.testing.TestTokens;
 import io.restassured.http.ContentType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ class SecurityIT {
     @Test
     void badTokensOnProtectedRoutesAre401WithTheEnvelope() throws Exception {
         JourneyIT.User jake = JourneyIT.register("sec");
-        String sub = payloadField(jake.token(), "sub");
-        String kid = field(part(jake.token(), 0), "kid");
+        String sub = TestTokens.claims(jake.token()).getString("sub");
+        String kid = TestTokens.joseHeader(jake.token()).getString("kid");
         long now = Instant.now().getEpochSecond();
         String claims = "{\"iss\":\"conduit\",\"sub\":\"" + sub + "\",\"username\":\"" + jake.username() + "\",\"iat\":" + now;
 
@@ -102,7 +103,7 @@ class SecurityIT {
         String old = "Token " + jake.token();
         String slug = jake.as().body(Map.of("article", Map.of("title", "Rotation " + UUID.randomUUID(), "description", "d",
                 "body", "b"))).post("/articles").then().statusCode(201).extract().path("article.slug");
-        String oldKid = field(part(jake.token(), 0), "kid");
+        String oldKid = TestTokens.joseHeader(jake.token()).getString("kid");
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         KeyPair next = rsa.generateKeyPair();
@@ -117,11 +118,11 @@ class SecurityIT {
             write(keys, JwtKeys.PRIVATE_FILE, JwtKeys.pem("PRIVATE KEY", next.getPrivate().getEncoded()));
             Files.delete(keys.resolve("jwt-next.pem"));
             Awaitility.await("user-service signs with the next key").atMost(Duration.ofSeconds(30))
-                    .until(() -> nextKid.equals(field(part(loginAtUserService(jake), 0), "kid")));
+                    .until(() -> nextKid.equals(TestTokens.joseHeader(loginAtUserService(jake)).getString("kid")));
             String fresh = "Token " + given(SharedPlatform.api()).contentType(ContentType.JSON)
                     .body(Map.of("user", Map.of("email", jake.email(), "password", "password123"))).post("/users/login")
                     .then().statusCode(200).extract().path("user.token");
-            assertEquals(nextKid, field(part(fresh.substring(6), 0), "kid"));
+            assertEquals(nextKid, TestTokens.joseHeader(fresh.substring(6)).getString("kid"));
 
             // every verifier meets the new kid and fetches the set; the old key still verifies
             long switched = System.nanoTime();
@@ -142,7 +143,7 @@ class SecurityIT {
                 write(keys, file.getKey(), file.getValue());
             }
             Awaitility.await("user-service signs with the run's key again").atMost(Duration.ofSeconds(30))
-                    .until(() -> oldKid.equals(field(part(loginAtUserService(jake), 0), "kid")));
+                    .until(() -> oldKid.equals(TestTokens.joseHeader(loginAtUserService(jake)).getString("kid")));
         }
     }
 
@@ -200,19 +201,6 @@ class SecurityIT {
         rs256.initSign(key);
         rs256.update(input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rs256.sign());
-    }
-
-    private static String payloadField(String token, String field) {
-        return field(part(token, 1), field);
-    }
-
-    /** A part of a compact token, decoded: 0 the header, 1 the claims. */
-    private static String part(String token, int index) {
-        return new String(Base64.getUrlDecoder().decode(token.split("\\.")[index]), StandardCharsets.UTF_8);
-    }
-
-    private static String field(String json, String field) {
-        return json.replaceAll(".*\"" + field + "\":\"([^\"]+)\".*", "$1");
     }
 
     private static String b64(String text) {

@@ -2,6 +2,7 @@ package dev.conduit.user;
 
 import dev.conduit.localstack.testing.ConduitTestResource;
 import dev.conduit.localstack.testing.TestServers;
+import dev.conduit.localstack.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -112,8 +113,7 @@ class AuthenticationTest {
     }
 
     static String subject(String token) {
-        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-        return payload.replaceAll(".*\"sub\":\"([^\"]+)\".*", "$1");
+        return TestTokens.claims(token).getString("sub");
     }
 
     private static String json(String sub, String username, Instant exp) {

@@ -5,6 +5,7 @@ import dev.conduit.localstack.testing.ConduitTestResource;
 import dev.conduit.localstack.testing.TestKeys;
 import dev.conduit.localstack.testing.TestServers;
 import dev.conduit.user.security.SigningKeys;
+import dev.conduit.localstack.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -23,7 +24,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,8 +161,7 @@ class KeyRotationTest {
     }
 
     static String kidOf(String token) {
-        String header = new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8);
-        return header.replaceAll(".*\"kid\":\"([^\"]+)\".*", "$1");
+        return TestTokens.joseHeader(token).getString("kid");
     }
 
     /** Writes a key file the way a Secret update does: whole or not at all. */

@@ -1,17 +1,15 @@
 package dev.conduit.user;
 
 import dev.conduit.localstack.testing.ConduitTestResource;
+import dev.conduit.localstack.testing.TestTokens;
 import dev.conduit.support.security.Caller;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -152,8 +150,7 @@ class ProfileTest {
     }
 
     private static String usernameClaim(String token) {
-        String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-        return JsonPath.from(payload).getString(Caller.USERNAME_CLAIM);
+        return TestTokens.claims(token).getString(Caller.USERNAME_CLAIM);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.conduit.events.Topics;
 import dev.conduit.localstack.testing.ConduitTestResource;
 import dev.conduit.localstack.testing.EventContract;
 import dev.conduit.localstack.testing.TestServers;
+import dev.conduit.localstack.testing.TestTokens;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,10 +16,8 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -125,6 +124,6 @@ class TokenRevocationTest {
     }
 
     private long claim(String token, String name) {
-        return read(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8)).get(name).asLong();
+        return TestTokens.claims(token).getLong(name);
     }
 }

@@ -1,10 +1,13 @@
 package dev.conduit.localstack.testing;
 
+import io.restassured.path.json.JsonPath;
 import io.smallrye.jwt.build.Jwt;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Instant;
+import java.util.Base64;
 
 /**
  * Tokens as user-service signs them (RS256 with the run's signing key and its {@code kid}, issuer
@@ -13,6 +16,20 @@ import java.time.Instant;
 public final class TestTokens {
 
     private TestTokens() {
+    }
+
+    /** The claims of a compact token, decoded and not verified: what a test expects a token to say. */
+    public static JsonPath claims(String token) {
+        return JsonPath.from(decodedPart(token, 1));
+    }
+
+    /** The JOSE header of a compact token ({@code kid}, {@code alg}), decoded. */
+    public static JsonPath joseHeader(String token) {
+        return JsonPath.from(decodedPart(token, 0));
+    }
+
+    private static String decodedPart(String token, int index) {
+        return new String(Base64.getUrlDecoder().decode(token.split("\\.")[index]), StandardCharsets.UTF_8);
     }
 
     /** {@code "Token <jwt>"}, ready for the Authorization header. */

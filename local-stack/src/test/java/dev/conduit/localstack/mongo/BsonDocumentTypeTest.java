@@ -28,6 +28,7 @@ import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BsonDocumentTypeTest {
@@ -96,11 +98,11 @@ class BsonDocumentTypeTest {
     /** A value BSON cannot hold (none comes from a client) is stored as H2 stored it before, not refused. */
     @Test
     void aValueBsonCannotHoldIsWrittenTheOldWay() {
-        Document document = new Document("_id", 1).append("duration", java.time.Duration.ofSeconds(5));
+        Document document = new Document("_id", 1).append("duration", Duration.ofSeconds(5));
         WriteBuffer buffer = new WriteBuffer();
         new BsonDocumentType().write(buffer, document);
         ByteBuffer written = buffer.getBuffer().flip();
-        org.junit.jupiter.api.Assertions.assertNotEquals(BsonDocumentType.TAG, written.get(0));
+        assertNotEquals(BsonDocumentType.TAG, written.get(0));
         assertEquals(document, new BsonDocumentType().read(written));
         assertEquals(0, written.remaining());
     }
